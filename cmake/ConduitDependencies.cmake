@@ -1,0 +1,10 @@
+# Finds every third-party package conduit uses; all come from Debian 12 (scripts/install-deps.sh).
+find_package(Threads REQUIRED)
+find_package(Boost 1.81.0 EXACT CONFIG REQUIRED COMPONENTS json url)
+find_package(fmt CONFIG REQUIRED)
+find_package(yaml-cpp CONFIG REQUIRED)
+find_package(OpenSSL 3 REQUIRED)
+find_package(ZLIB REQUIRED)
+find_package(CLI11 CONFIG REQUIRED)
+find_package(PostgreSQL REQUIRED)
+find_package(SQLite3 REQUIRED)

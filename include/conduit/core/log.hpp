@@ -1,0 +1,44 @@
+// conduit::log: one line per event on stdout, flushed per line (Heroku reads stdout).
+//
+// Each line is "<ISO-8601 UTC time> <LEVEL> <message>" written with a single write(2),
+// so lines from different threads never interleave. Levels below the threshold set by
+// set_level() are dropped before formatting. Secrets must never be passed here.
+//
+// Thread-safety: every function is safe to call from any thread.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <string_view>
+
+namespace conduit::log {
+
+enum class Level { debug = 0, info = 1, warn = 2, error = 3, off = 4 };
+
+void set_level(Level level) noexcept;
+Level level() noexcept;
+bool enabled(Level level) noexcept;
+// Parses "debug", "info", "warn", "error", "off"; nullopt-like false on an unknown name.
+bool parse_level(std::string_view name, Level& out) noexcept;
+
+// Writes one line at `level` (no level check: callers check enabled()).
+void write_line(Level level, std::string_view message) noexcept;
+
+template <class... Args>
+void debug(fmt::format_string<Args...> f, Args&&... args) {
+  if (enabled(Level::debug)) write_line(Level::debug, fmt::format(f, std::forward<Args>(args)...));
+}
+template <class... Args>
+void info(fmt::format_string<Args...> f, Args&&... args) {
+  if (enabled(Level::info)) write_line(Level::info, fmt::format(f, std::forward<Args>(args)...));
+}
+template <class... Args>
+void warn(fmt::format_string<Args...> f, Args&&... args) {
+  if (enabled(Level::warn)) write_line(Level::warn, fmt::format(f, std::forward<Args>(args)...));
+}
+template <class... Args>
+void error(fmt::format_string<Args...> f, Args&&... args) {
+  if (enabled(Level::error)) write_line(Level::error, fmt::format(f, std::forward<Args>(args)...));
+}
+
+}  // namespace conduit::log

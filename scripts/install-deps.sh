@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package conduit needs to build, test and benchmark.
+# Idempotent: safe to run on a fresh machine or one that already has the packages.
+# Usage: scripts/install-deps.sh            (as root, or with sudo available)
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build ccache pkg-config git clang-format
+  # libraries (Boost 1.81: Asio, Beast, JSON, URL, Describe)
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
+  libpq-dev libsqlite3-dev libyaml-cpp-dev libssl-dev libcli11-dev libfmt-dev zlib1g-dev
+  # tests: GoogleTest, a real PostgreSQL server, HTTP clients, the fuzzer runtime
+  libgtest-dev libgmock-dev postgresql-15 curl openssl procps clang-14 libclang-rt-14-dev
+  # benchmarks: Google Benchmark, wrk, nginx as a ceiling (Node.js for the fastify
+  # reference comes with the machine image; bench/ checks for it)
+  libbenchmark-dev wrk nginx-light
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
