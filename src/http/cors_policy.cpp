@@ -2,6 +2,7 @@
 #include "conduit/http/cors_policy.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <string_view>
 
 #include "conduit/http/request.hpp"
@@ -29,7 +30,31 @@ bool contains_ci(const std::vector<std::string>& items, std::string_view value) 
   return std::any_of(items.begin(), items.end(),
                      [&](const std::string& item) { return iequals(item, value); });
 }
+
+// Headers a browser may send cross-origin without the server's consent (Conduit's
+// CORSPolicy.simpleRequestHeaders), so a preflight listing them must not fail.
+bool is_safelisted_request_header(std::string_view name) {
+  return iequals(name, "accept") || iequals(name, "accept-language") ||
+         iequals(name, "content-language") || iequals(name, "content-type");
+}
+
+bool has_wildcard_or_no_origin(const std::vector<std::string>& origins) {
+  return origins.empty() || std::find(origins.begin(), origins.end(), "*") != origins.end();
+}
 }  // namespace
+
+void CorsPolicy::validate() const {
+  if (allow_credentials && has_wildcard_or_no_origin(allowed_origins)) {
+    throw std::invalid_argument(
+        "CorsPolicy: allow_credentials with a wildcard or empty allowed_origins grants "
+        "credentialed cross-origin access to every site; list exact origins or turn "
+        "allow_credentials off");
+  }
+}
+
+bool CorsPolicy::sends_credentials() const noexcept {
+  return allow_credentials && !has_wildcard_or_no_origin(allowed_origins);
+}
 
 bool CorsPolicy::is_origin_allowed(const Request& request) const {
   auto origin = request.header("origin");
@@ -48,7 +73,10 @@ Response CorsPolicy::preflight_response(const Request& request) const {
       auto comma = rest.find(',');
       auto name = trim(rest.substr(0, comma));
       rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
-      if (!name.empty() && !contains_ci(allowed_request_headers, name)) return Response(403);
+      if (!name.empty() && !is_safelisted_request_header(name) &&
+          !contains_ci(allowed_request_headers, name)) {
+        return Response(403);
+      }
     }
   }
   Response response(200);
@@ -56,7 +84,7 @@ Response CorsPolicy::preflight_response(const Request& request) const {
   response.set_header("Access-Control-Allow-Methods", join(allowed_methods));
   response.set_header("Access-Control-Allow-Headers", join(allowed_request_headers));
   response.set_header("Access-Control-Max-Age", std::to_string(cache_in_seconds));
-  if (allow_credentials) response.set_header("Access-Control-Allow-Credentials", "true");
+  if (sends_credentials()) response.set_header("Access-Control-Allow-Credentials", "true");
   response.headers().add("Vary", "Origin");
   return response;
 }
@@ -67,7 +95,7 @@ void CorsPolicy::apply(const Request& request, Response& response) const {
   if (!exposed_response_headers.empty()) {
     response.set_header("Access-Control-Expose-Headers", join(exposed_response_headers));
   }
-  if (allow_credentials) response.set_header("Access-Control-Allow-Credentials", "true");
+  if (sends_credentials()) response.set_header("Access-Control-Allow-Credentials", "true");
   response.headers().add("Vary", "Origin");
 }
 

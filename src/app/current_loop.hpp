@@ -1,0 +1,14 @@
+// The io_context of the event loop running on this thread, for awaitables (timers,
+// database sockets) that must resume on the loop that awaited them.
+//
+// Thread-safety: thread-local; set by EventLoop::run for its own thread.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+
+namespace conduit::detail {
+
+boost::asio::io_context* current_io_context() noexcept;
+void set_current_io_context(boost::asio::io_context* io) noexcept;
+
+}  // namespace conduit::detail

@@ -1,0 +1,241 @@
+// Implementation of conduit::detail::EventLoop.
+#include "app/event_loop.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <sys/socket.h>
+
+#include <chrono>
+#include <ctime>
+#include <random>
+#include <stdexcept>
+
+#include "app/current_loop.hpp"
+#include "conduit/core/log.hpp"
+
+namespace conduit::detail {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// Runs a conduit::Task<void> on the loop as an asio coroutine.
+asio::awaitable<void> await_task(Task<void> task) {
+  auto executor = co_await asio::this_coro::executor;
+  std::exception_ptr error;
+  bool done = false;
+  asio::steady_timer wake(executor, std::chrono::steady_clock::time_point::max());
+  detail::spawn(std::move(task), [&](std::exception_ptr e) {
+    error = e;
+    done = true;
+    wake.cancel();
+  });
+  if (!done) {
+    boost::system::error_code ec;
+    co_await wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+  if (error) std::rethrow_exception(error);
+}
+
+std::uint64_t splitmix(std::uint64_t& x) {
+  std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+}  // namespace
+
+EventLoop::EventLoop(int index, const ApplicationOptions& options, const ApplicationSpec& spec,
+                     asio::ssl::context* tls)
+    : index_(index), options_(options), spec_(spec), tls_(tls) {
+  std::random_device device;
+  std::uint64_t seed = (std::uint64_t(device()) << 32) ^ device();
+  rng_state_[0] = splitmix(seed);
+  rng_state_[1] = splitmix(seed);
+}
+
+EventLoop::~EventLoop() = default;
+
+void EventLoop::open_listener(const tcp::endpoint& endpoint, bool ipv6_only) {
+  boost::system::error_code ec;
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) {
+    int one = 1;
+    if (::setsockopt(acceptor_.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
+      ec.assign(errno, boost::system::system_category());
+    }
+  }
+  if (!ec && endpoint.address().is_v6()) {
+    acceptor_.set_option(asio::ip::v6_only(ipv6_only), ec);
+  }
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    std::string where = endpoint.address().is_v6()
+                            ? "[" + endpoint.address().to_string() + "]:" + std::to_string(endpoint.port())
+                            : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+    throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
+  }
+}
+
+std::uint16_t EventLoop::local_port() const {
+  boost::system::error_code ec;
+  auto endpoint = acceptor_.local_endpoint(ec);
+  return ec ? 0 : endpoint.port();
+}
+
+void EventLoop::run(std::function<void(std::string)> on_ready) {
+  set_current_io_context(&io_);
+  asio::co_spawn(
+      io_,
+      [this]() -> asio::awaitable<void> {
+        channel_ = spec_.make_channel();
+        channel_->attach(&options_, index_);
+        co_await await_task(channel_->prepare());
+        entry_point_ = channel_->entry_point();
+        if (!entry_point_) throw std::runtime_error("entry_point() returned no controller");
+        entry_point_->did_add_to_channel();
+        channel_->will_start_receiving_requests();
+      },
+      [this, on_ready](std::exception_ptr error) {
+        std::string message;
+        if (error) {
+          try {
+            std::rethrow_exception(error);
+          } catch (const std::exception& e) {
+            message = e.what();
+          } catch (...) {
+            message = "unknown error while preparing the channel";
+          }
+          if (message.empty()) message = "channel preparation failed";
+        }
+        on_ready(message);
+        if (message.empty()) {
+          start_accepting();
+        } else {
+          boost::system::error_code ec;
+          acceptor_.close(ec);
+        }
+      });
+  io_.run();
+
+  // Drained (or forced): give the channel its close() on this same thread.
+  if (channel_ && !stopped_.exchange(true)) {
+    io_.restart();
+    asio::co_spawn(io_, await_task(channel_->close()), [](std::exception_ptr error) {
+      if (!error) return;
+      try {
+        std::rethrow_exception(error);
+      } catch (const std::exception& e) {
+        log::error("channel close() failed: {}", e.what());
+      } catch (...) {
+      }
+    });
+    io_.run_for(options_.limits.shutdown_grace);
+  }
+  entry_point_.reset();
+  channel_.reset();
+  set_current_io_context(nullptr);
+}
+
+void EventLoop::start_accepting() {
+  asio::co_spawn(
+      io_,
+      [this]() -> asio::awaitable<void> {
+        asio::steady_timer backoff(io_);
+        while (!draining_) {
+          boost::system::error_code ec;
+          tcp::socket socket = co_await acceptor_.async_accept(
+              asio::redirect_error(asio::use_awaitable, ec));
+          if (draining_) break;
+          if (ec) {
+            if (ec == asio::error::operation_aborted) break;
+            // Out of file descriptors or similar: back off briefly rather than spin.
+            log::warn("accept failed: {}", ec.message());
+            backoff.expires_after(std::chrono::milliseconds(50));
+            co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            continue;
+          }
+          if (sessions_.size() >= options_.limits.max_connections_per_loop) {
+            continue;  // dropping the socket closes it
+          }
+          start_session(*this, std::move(socket), tls_);
+        }
+      },
+      asio::detached);
+}
+
+void EventLoop::begin_drain() {
+  asio::post(io_, [this] {
+    if (draining_) return;
+    draining_ = true;
+    boost::system::error_code ec;
+    acceptor_.close(ec);
+    // drain() may close and unregister the session, so iterate over a copy.
+    std::vector<SessionBase*> sessions(sessions_.begin(), sessions_.end());
+    for (SessionBase* session : sessions) session->drain();
+  });
+}
+
+void EventLoop::force_stop() {
+  asio::post(io_, [this] {
+    draining_ = true;
+    boost::system::error_code ec;
+    acceptor_.close(ec);
+    std::vector<SessionBase*> sessions(sessions_.begin(), sessions_.end());
+    for (SessionBase* session : sessions) session->abort();
+    io_.stop();
+  });
+}
+
+std::list<SessionBase*>::iterator EventLoop::add_session(SessionBase* session) {
+  return sessions_.insert(sessions_.end(), session);
+}
+
+void EventLoop::remove_session(std::list<SessionBase*>::iterator it) { sessions_.erase(it); }
+
+const std::string& EventLoop::http_date() {
+  std::time_t now = std::time(nullptr);
+  if (now != date_second_) {
+    date_second_ = now;
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buffer[64];
+    std::size_t n = std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    date_.assign(buffer, n);
+  }
+  return date_;
+}
+
+std::string EventLoop::next_request_id() {
+  // xorshift128+: request ids need to be unique, not secret.
+  auto next = [this] {
+    std::uint64_t s1 = rng_state_[0];
+    const std::uint64_t s0 = rng_state_[1];
+    rng_state_[0] = s0;
+    s1 ^= s1 << 23;
+    rng_state_[1] = s1 ^ s0 ^ (s1 >> 17) ^ (s0 >> 26);
+    return rng_state_[1] + s0;
+  };
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(32, '0');
+  std::uint64_t a = next(), b = next();
+  for (int i = 0; i < 16; ++i) {
+    id[i] = kHex[(a >> (i * 4)) & 0xf];
+    id[16 + i] = kHex[(b >> (i * 4)) & 0xf];
+  }
+  return id;
+}
+
+}  // namespace conduit::detail

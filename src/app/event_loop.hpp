@@ -1,0 +1,88 @@
+// conduit::detail::EventLoop: one thread, one io_context, one listener, one channel.
+//
+// Connections accepted by a loop live their whole life on it, so sessions, the channel
+// and its controllers are touched by one thread only and need no locks. On Linux every
+// loop has its own SO_REUSEPORT listener and the kernel spreads connections across them.
+//
+// Thread-safety: construct and open_listener() on the starting thread before run();
+// begin_drain() and force_stop() may be called from any thread (they post to the loop).
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <memory>
+#include <string>
+
+#include "conduit/app/application.hpp"
+
+namespace conduit::detail {
+
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  // Close now if idle between requests; otherwise close after the current response.
+  virtual void drain() = 0;
+  // Close the connection now.
+  virtual void abort() = 0;
+};
+
+class EventLoop {
+ public:
+  EventLoop(int index, const ApplicationOptions& options, const ApplicationSpec& spec,
+            boost::asio::ssl::context* tls);
+  ~EventLoop();
+
+  // Binds and listens on `endpoint` (SO_REUSEPORT, so every loop can bind the same
+  // port). Throws std::runtime_error naming the address on failure.
+  void open_listener(const boost::asio::ip::tcp::endpoint& endpoint, bool ipv6_only);
+  std::uint16_t local_port() const;
+
+  // The thread body: prepares the channel, reports through on_ready (empty string on
+  // success, else the error), accepts and serves until drained, then closes the channel.
+  void run(std::function<void(std::string)> on_ready);
+
+  void begin_drain();
+  void force_stop();
+
+  // ---- used by sessions (loop thread only) -----------------------------------------------
+  boost::asio::io_context& io() noexcept { return io_; }
+  const ApplicationOptions& options() const noexcept { return options_; }
+  Controller& entry_point() noexcept { return *entry_point_; }
+  bool draining() const noexcept { return draining_; }
+  std::list<SessionBase*>::iterator add_session(SessionBase* session);
+  void remove_session(std::list<SessionBase*>::iterator it);
+  // The cached HTTP Date header value, refreshed at most once per second.
+  const std::string& http_date();
+  // A fresh X-Request-ID (32 hex digits).
+  std::string next_request_id();
+
+ private:
+  void start_accepting();
+
+  int index_;
+  const ApplicationOptions& options_;
+  const ApplicationSpec& spec_;
+  boost::asio::ssl::context* tls_;
+  boost::asio::io_context io_{1};
+  boost::asio::ip::tcp::acceptor acceptor_{io_};
+  std::unique_ptr<ApplicationChannel> channel_;
+  std::shared_ptr<Controller> entry_point_;
+  std::list<SessionBase*> sessions_;
+  bool draining_ = false;
+  std::atomic<bool> stopped_{false};
+  std::string date_;
+  std::int64_t date_second_ = -1;
+  std::uint64_t rng_state_[2];
+};
+
+// Starts a session for an accepted socket (plain or TLS according to the loop).
+void start_session(EventLoop& loop, boost::asio::ip::tcp::socket socket,
+                   boost::asio::ssl::context* tls);
+
+}  // namespace conduit::detail

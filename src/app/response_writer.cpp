@@ -1,0 +1,78 @@
+// Implementation of the HTTP/1.1 response serialiser.
+#include "app/response_writer.hpp"
+
+#include <charconv>
+
+#include "conduit/http/headers.hpp"
+
+namespace conduit::detail {
+
+namespace {
+void append_number(std::string& out, std::size_t value) {
+  char digits[24];
+  auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
+  out.append(digits, end);
+}
+
+bool body_forbidden(int status) noexcept {
+  return (status >= 100 && status < 200) || status == 204 || status == 304;
+}
+
+// Header values come from application code; a CR or LF would let one header forge
+// another (response splitting), so they are replaced by spaces.
+void append_sanitised(std::string& out, std::string_view value) {
+  for (char c : value) out.push_back((c == '\r' || c == '\n') ? ' ' : c);
+}
+}  // namespace
+
+void append_response(std::string& out, const Response& response, const WireContext& context) {
+  const int status = response.status();
+  out.append("HTTP/1.1 ");
+  append_number(out, static_cast<std::size_t>(status));
+  out.push_back(' ');
+  out.append(reason_phrase(status));
+  out.append("\r\nServer: conduit\r\nDate: ");
+  out.append(context.date);
+  out.append("\r\n");
+  for (const auto& [name, value] : response.headers()) {
+    if (iequals(name, "content-length") || iequals(name, "transfer-encoding") ||
+        iequals(name, "connection") || iequals(name, "date") || iequals(name, "server")) {
+      continue;
+    }
+    append_sanitised(out, name);
+    out.append(": ");
+    append_sanitised(out, value);
+    out.append("\r\n");
+  }
+  if (!context.request_id.empty()) {
+    out.append("X-Request-ID: ");
+    out.append(context.request_id);
+    out.append("\r\n");
+  }
+  if (!body_forbidden(status)) {
+    out.append("Content-Length: ");
+    // A HEAD answer may carry the length of a body it did not produce (files).
+    auto declared = response.headers().get("content-length");
+    if (context.head && response.body().empty() && declared) {
+      append_sanitised(out, *declared);
+    } else {
+      append_number(out, response.body().size());
+    }
+    out.append("\r\n");
+  }
+  if (!context.keep_alive) out.append("Connection: close\r\n");
+  out.append("\r\n");
+  if (!context.head && !body_forbidden(status)) out.append(response.body());
+}
+
+bool is_valid_request_id(std::string_view id) noexcept {
+  if (id.empty() || id.size() > 200) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '+' || c == '/' || c == '=' || c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace conduit::detail
