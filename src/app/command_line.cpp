@@ -128,6 +128,16 @@ int run(int argc, char** argv, const ApplicationSpec& spec) {
   app.require_subcommand(1);
   ServeFlags serve_flags;
   add_serve_command(app, serve_flags);
+  auto is_command = [&app](const char* name) {
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+      if (sub->get_name() == name) return true;
+    }
+    return false;
+  };
+  if (argc > 1 && argv[1][0] != '-' && !is_command(argv[1])) {
+    return fail("unknown command '" + std::string(argv[1]) + "' (run '" + spec.name +
+                " --help' for the commands)");
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

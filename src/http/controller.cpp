@@ -35,7 +35,12 @@ Task<Response> Controller::answer_preflight(Request& request) {
 
 Task<Response> Controller::receive(Request& request) {
   // Conduit: the last controller of a chain answers preflight requests with its policy.
-  if (request.is_preflight() && !next_) co_return co_await answer_preflight(request);
+  if (request.is_preflight() && !dispatches_requests()) {
+    Controller* last = this;
+    while (last->next_ && !last->dispatches_requests()) last = last->next_.get();
+    if (last != this) co_return co_await last->receive(request);
+    co_return co_await answer_preflight(request);
+  }
 
   Outcome outcome;
   try {

@@ -1,1 +1,143 @@
-int main() { return 0; }
+// The `conduit` command-line tool.
+//
+// Project commands (serve, db, auth, document) run inside the application binary,
+// because only it knows the channel, the data model and its migrations; this tool finds
+// that binary and hands it the command line, the way Conduit's CLI ran the project's
+// code. The binary is found, in order, from:
+//   --app PATH (before the command), $CONDUIT_APP, or the project in the current
+//   directory (-d/--directory DIR): the name in CMakeLists.txt's project(NAME ...), looked
+//   for as bin/NAME, build/NAME, build/bin/NAME (bin/ is where the buildpack installs).
+// Errors print one line starting with "***" and exit 1.
+//
+// Thread-safety: single-threaded.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+const char* const kProjectCommands[] = {"serve", "db", "auth", "document"};
+
+int fail(const std::string& message) {
+  std::fprintf(stderr, "*** %s\n", message.c_str());
+  return 1;
+}
+
+void print_usage() {
+  std::printf(
+      "conduit: build and run conduit web applications\n\n"
+      "Usage: conduit [--app PATH] [-d DIR] <command> [arguments]\n\n"
+      "Commands (run by the project's application binary):\n"
+      "  serve      Serve the application (see 'conduit serve --help')\n\n"
+      "Options:\n"
+      "  --app PATH         the application binary (default: $CONDUIT_APP, else found from\n"
+      "                     the project's CMakeLists.txt: bin/NAME, build/NAME, build/bin/NAME)\n"
+      "  -d, --directory D  the project directory (default: the current directory)\n"
+      "  --version          print the version\n"
+      "  -h, --help         print this help\n");
+}
+
+std::optional<std::string> project_name(const fs::path& directory) {
+  std::ifstream in(directory / "CMakeLists.txt");
+  if (!in) return std::nullopt;
+  std::stringstream text;
+  text << in.rdbuf();
+  static const std::regex project_call(R"(project\s*\(\s*([A-Za-z0-9_.+-]+))",
+                                       std::regex::icase);
+  std::smatch match;
+  std::string content = text.str();
+  if (!std::regex_search(content, match, project_call)) return std::nullopt;
+  return match[1].str();
+}
+
+bool is_executable(const fs::path& path) {
+  std::error_code ec;
+  return fs::is_regular_file(path, ec) && ::access(path.c_str(), X_OK) == 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::optional<std::string> app;
+  fs::path directory = fs::current_path();
+  int i = 1;
+  for (; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--version") {
+      std::printf("Conduit CLI version: %s\n", kVersion);
+      return 0;
+    }
+    if (arg == "-h" || arg == "--help") {
+      print_usage();
+      return 0;
+    }
+    if (arg == "--app" || arg == "-d" || arg == "--directory") {
+      if (i + 1 >= argc) return fail("option " + arg + " needs a value");
+      if (arg == "--app") {
+        app = argv[++i];
+      } else {
+        directory = argv[++i];
+      }
+      continue;
+    }
+    break;
+  }
+  if (i >= argc) {
+    print_usage();
+    return fail("no command given (try 'conduit serve')");
+  }
+  std::string command = argv[i];
+  bool known = false;
+  for (const char* c : kProjectCommands) known = known || command == c;
+  if (!known) return fail("unknown command '" + command + "' (run 'conduit --help')");
+
+  if (!app) {
+    if (const char* env = std::getenv("CONDUIT_APP"); env && *env) app = env;
+  }
+  fs::path binary;
+  if (app) {
+    binary = *app;
+    if (!is_executable(binary)) {
+      return fail("application binary '" + *app + "' is not an executable file");
+    }
+  } else {
+    auto name = project_name(directory);
+    if (!name) {
+      return fail("no conduit project in " + directory.string() +
+                  " (no project() in CMakeLists.txt); run in the project directory or pass "
+                  "--app PATH");
+    }
+    std::vector<fs::path> candidates = {directory / "bin" / *name, directory / "build" / *name,
+                                        directory / "build" / "bin" / *name};
+    for (const auto& c : candidates) {
+      if (is_executable(c)) {
+        binary = c;
+        break;
+      }
+    }
+    if (binary.empty()) {
+      return fail("application binary '" + *name + "' not found in bin/, build/ or build/bin/; "
+                  "build it first (cmake -S . -B build && cmake --build build) or pass --app PATH");
+    }
+  }
+  std::vector<std::string> args;
+  args.push_back(binary.string());
+  for (int j = i; j < argc; ++j) args.emplace_back(argv[j]);
+  std::vector<char*> exec_args;
+  for (auto& a : args) exec_args.push_back(a.data());
+  exec_args.push_back(nullptr);
+  ::execv(exec_args[0], exec_args.data());
+  return fail("cannot run '" + binary.string() + "': " + std::strerror(errno));
+}

@@ -66,6 +66,11 @@ class Controller {
 
   Controller* next() const noexcept { return next_.get(); }
 
+  // True for controllers that pick the next chain per request (Router). A preflight
+  // request travels to the last controller of a chain, skipping the ones in between
+  // (an Authorizer must not answer it), but it stops at a dispatcher so it can route.
+  virtual bool dispatches_requests() const noexcept { return false; }
+
   // Called once when the channel has built the tree, before any request. Routers compile
   // their routes here; overrides must call the base to reach the rest of the chain.
   virtual void did_add_to_channel();
