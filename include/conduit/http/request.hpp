@@ -23,6 +23,8 @@
 
 namespace conduit {
 
+class Multipart;
+
 // What the router matched: variables by name, the segments, the remainder after '*'.
 struct PathMatch {
   std::map<std::string, std::string, std::less<>> variables;
@@ -71,6 +73,9 @@ class Request {
   boost::json::value json() const;
   // The body as application/x-www-form-urlencoded. Throws HttpError 400 when malformed.
   Parameters form() const;
+  // The body as multipart/form-data (defined in multipart.cpp). Throws HttpError 415 for
+  // another content type and MultipartError (400) when malformed.
+  Multipart multipart() const;
 
   // ---- content negotiation ---------------------------------------------------------------
   // True when the Accept header admits `media_type` (or there is no Accept header).
