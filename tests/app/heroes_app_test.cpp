@@ -1,0 +1,132 @@
+// End-to-end tests of the demo application (examples/heroes) as a real process: its
+// routes, bindings, errors, static files, configuration errors, and SIGTERM.
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "support/child_process.hpp"
+#include "support/http_client.hpp"
+
+namespace conduit::testing {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+const std::string kHeroesDir = std::string(CONDUIT_SOURCE_DIR) + "/examples/heroes";
+
+class HeroesApp : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ChildProcess::Options o;
+    o.argv = {HEROES_BINARY, "serve", "-p", "0", "-a", "127.0.0.1"};
+    o.working_directory = kHeroesDir;
+    o.unset_env = {"PORT"};
+    child_ = std::make_unique<ChildProcess>(o);
+    ASSERT_TRUE(child_->wait_for_stdout("listening on", 20s)) << child_->stderr_text();
+    std::smatch m;
+    std::string out = child_->stdout_text();
+    ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(listening on http://\S+:(\d+))")));
+    port_ = static_cast<std::uint16_t>(std::stoi(m[1]));
+  }
+  void TearDown() override {
+    child_->send_signal(SIGTERM);
+    EXPECT_EQ(child_->wait_exit(15s), 0) << child_->stdout_text() << child_->stderr_text();
+  }
+  HttpResponse request(std::string_view method, std::string_view target, std::string_view body = "",
+                       std::string_view headers = "Content-Type: application/json\r\n") {
+    return http_request(port_, method, target, headers, body);
+  }
+
+  std::unique_ptr<ChildProcess> child_;
+  std::uint16_t port_ = 0;
+};
+
+TEST_F(HeroesApp, ServesConduitsExampleAndTechEmpowerEndpoints) {
+  EXPECT_EQ(request("GET", "/example").body, R"({"key":"value"})");
+  auto plain = request("GET", "/plaintext");
+  EXPECT_EQ(plain.body, "Hello, World!");
+  EXPECT_EQ(plain.header("content-type"), "text/plain; charset=utf-8");
+  EXPECT_EQ(request("GET", "/json").body, R"({"message":"Hello, World!"})");
+}
+
+TEST_F(HeroesApp, HeroesResourceLifecycle) {
+  auto list = request("GET", "/heroes");
+  EXPECT_EQ(list.status, 200);
+  EXPECT_EQ(boost::json::parse(list.body).as_array().size(), 3u);  // seeded from config.yaml
+  EXPECT_EQ(request("GET", "/heroes/2").body, R"({"id":2,"name":"Narco"})");
+
+  auto created = request("POST", "/heroes", R"({"name":"Zed"})");
+  EXPECT_EQ(created.status, 201);
+  EXPECT_EQ(created.header("location"), "/heroes/4");
+  EXPECT_EQ(created.body, R"({"id":4,"name":"Zed"})");
+  EXPECT_EQ(request("GET", "/heroes?name=Ze").body, R"([{"id":4,"name":"Zed"}])");
+
+  auto updated = request("PUT", "/heroes/4", R"({"name":"Zed II"})");
+  EXPECT_EQ(updated.status, 200);
+  EXPECT_EQ(updated.body, R"({"id":4,"name":"Zed II"})");
+  EXPECT_EQ(request("DELETE", "/heroes/4").status, 204);
+  EXPECT_EQ(request("GET", "/heroes/4").status, 404);
+  EXPECT_EQ(request("GET", "/heroes/4").body, R"({"error":"hero not found"})");
+}
+
+TEST_F(HeroesApp, BadInputGetsJsonErrors) {
+  auto bad_id = request("GET", "/heroes/abc");
+  EXPECT_EQ(bad_id.status, 400);
+  EXPECT_EQ(bad_id.header("content-type"), "application/json; charset=utf-8");
+  EXPECT_EQ(request("POST", "/heroes", R"({"nam":"x"})").body, R"({"error":"invalid input key 'nam'"})");
+  EXPECT_EQ(request("POST", "/heroes", R"({"name":""})").body,
+            R"({"error":"name must be 1 to 100 characters"})");
+  EXPECT_EQ(request("POST", "/heroes", "{not json").status, 400);
+  EXPECT_EQ(request("POST", "/heroes", "name=x", "Content-Type: text/csv\r\n").status, 415);
+  auto patch = request("PATCH", "/heroes/1", R"({"name":"x"})");
+  EXPECT_EQ(patch.status, 405);
+  EXPECT_EQ(patch.header("allow"), "GET, PUT, DELETE");
+  EXPECT_EQ(request("GET", "/nowhere", "", "Accept: application/json\r\n").status, 404);
+}
+
+TEST_F(HeroesApp, ServesStaticFilesWithoutEscapingTheirRoot) {
+  auto index = request("GET", "/files/");
+  EXPECT_EQ(index.status, 200);
+  EXPECT_NE(index.body.find("<h1>heroes</h1>"), std::string::npos);
+  EXPECT_EQ(index.header("content-type"), "text/html; charset=utf-8");
+  ASSERT_TRUE(index.header("etag").has_value());
+  auto cached = request("GET", "/files/index.html", "", "If-None-Match: " + *index.header("etag") + "\r\n");
+  EXPECT_EQ(cached.status, 304);
+  EXPECT_EQ(request("GET", "/files/../config.yaml").status, 404);
+  EXPECT_EQ(request("GET", "/files/%2e%2e/config.yaml").status, 404);
+}
+
+TEST_F(HeroesApp, LogsOneLinePerRequestWithItsId) {
+  auto r = request("GET", "/heroes/1", "", "X-Request-ID: trace-abc-123\r\n");
+  EXPECT_EQ(r.header("x-request-id"), "trace-abc-123");
+  EXPECT_TRUE(child_->wait_for_stdout("GET /heroes/1 200", 10s));
+  EXPECT_NE(child_->stdout_text().find("request_id=trace-abc-123 remote=127.0.0.1"), std::string::npos);
+}
+
+TEST(HeroesConfig, BadConfigurationFailsWithFileLineAndKey) {
+  fs::path dir = fs::temp_directory_path() / ("heroes-config-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "config.yaml") << "heroes:\n  - name: A\n  - nmae: B\n";
+  ChildProcess::Options o;
+  o.argv = {HEROES_BINARY, "serve", "-p", "0", "-a", "127.0.0.1"};
+  o.working_directory = dir.string();
+  auto result = run_command(o, 20s);
+  EXPECT_EQ(result.status, 1);
+  EXPECT_NE(result.err.find("config.yaml:3:5: heroes[1]"), std::string::npos) << result.err;
+  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+
+  o.argv = {HEROES_BINARY, "serve", "-p", "0", "-c", (dir / "missing.yaml").string()};
+  auto missing = run_command(o, 20s);
+  EXPECT_EQ(missing.status, 1);
+  EXPECT_NE(missing.err.find("missing.yaml: cannot read file"), std::string::npos) << missing.err;
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace conduit::testing
