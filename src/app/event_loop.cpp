@@ -16,7 +16,7 @@
 #include <random>
 #include <stdexcept>
 
-#include "app/current_loop.hpp"
+#include "core/current_loop.hpp"
 #include "conduit/core/log.hpp"
 
 namespace conduit::detail {
@@ -144,6 +144,10 @@ void EventLoop::run(std::function<void(std::string)> on_ready) {
     });
     io_.run_for(options_.limits.shutdown_grace);
   }
+  // Handlers still suspended after a forced stop will never resume: destroy their
+  // frames now (the io_context is not run again, so nothing can resume them later).
+  auto suspended = std::move(suspended_handlers_);
+  for (auto frame : suspended) frame.destroy();
   entry_point_.reset();
   channel_.reset();
   set_current_io_context(nullptr);

@@ -13,6 +13,8 @@
 #include <boost/asio/ssl/context.hpp>
 
 #include <atomic>
+#include <coroutine>
+#include <set>
 #include <cstdint>
 #include <functional>
 #include <list>
@@ -61,6 +63,10 @@ class EventLoop {
   const std::string& http_date();
   // A fresh X-Request-ID (32 hex digits).
   std::string next_request_id();
+  // Handlers that suspended: tracked so that a forced stop can destroy their frames
+  // (and everything they await) instead of leaking them.
+  void track_handler(std::coroutine_handle<> frame) { suspended_handlers_.insert(frame); }
+  void untrack_handler(std::coroutine_handle<> frame) { suspended_handlers_.erase(frame); }
 
  private:
   void start_accepting();
@@ -74,6 +80,12 @@ class EventLoop {
   std::unique_ptr<ApplicationChannel> channel_;
   std::shared_ptr<Controller> entry_point_;
   std::list<SessionBase*> sessions_;
+  struct HandleLess {
+    bool operator()(std::coroutine_handle<> a, std::coroutine_handle<> b) const noexcept {
+      return a.address() < b.address();
+    }
+  };
+  std::set<std::coroutine_handle<>, HandleLess> suspended_handlers_;
   bool draining_ = false;
   std::atomic<bool> stopped_{false};
   std::string date_;

@@ -54,6 +54,9 @@ struct InFlight {
   std::exception_ptr error;
   bool done = false;
   asio::steady_timer* waker = nullptr;
+  // The handler's root frame while it is suspended, and the loop tracking it.
+  std::coroutine_handle<> frame;
+  EventLoop* tracker = nullptr;
 };
 
 std::string_view trim(std::string_view s) {
@@ -181,7 +184,8 @@ class HttpSession final : public SessionBase,
 
   void queue_error(int status, std::string_view message) {
     Response response = Response::error(status, message);
-    WireContext context{loop_.http_date(), loop_.next_request_id(), false, false};
+    std::string request_id = loop_.next_request_id();
+    WireContext context{loop_.http_date(), request_id, false, false};
     append_response(out_, response, context);
     if (loop_.options().log_requests) {
       log::info("- - {} 0.000ms request_id={} remote={} error=\"{}\"", status, context.request_id,
@@ -345,14 +349,18 @@ class HttpSession final : public SessionBase,
     if (!request.set_target(std::string(message.target()))) {
       response = Response::error(400, "malformed request target");
     } else {
-      detail::spawn(loop_.entry_point().receive(request),
-                    [flight](std::exception_ptr error, std::optional<Response> result) {
-                      flight->error = error;
-                      flight->response = std::move(result);
-                      flight->done = true;
-                      if (flight->waker) flight->waker->cancel();
-                    });
+      auto root = detail::spawn(loop_.entry_point().receive(request),
+                                [flight](std::exception_ptr error, std::optional<Response> result) {
+                                  flight->error = error;
+                                  flight->response = std::move(result);
+                                  flight->done = true;
+                                  if (flight->tracker) flight->tracker->untrack_handler(flight->frame);
+                                  if (flight->waker) flight->waker->cancel();
+                                });
       if (!flight->done) {
+        flight->frame = root.frame;
+        flight->tracker = &loop_;
+        loop_.track_handler(root.frame);
         // The handler suspended (database, timer...): wait for it within the limit.
         asio::steady_timer limit(loop_.io(), limits_.request_timeout);
         flight->waker = &limit;

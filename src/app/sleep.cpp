@@ -7,7 +7,7 @@
 #include <memory>
 #include <stdexcept>
 
-#include "app/current_loop.hpp"
+#include "core/current_loop.hpp"
 
 namespace conduit {
 

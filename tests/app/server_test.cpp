@@ -294,6 +294,19 @@ TEST_F(ServerTest, DualStackByDefault) {
   EXPECT_EQ(r->status, 200);
 }
 
+TEST_F(ServerTest, Ipv6OnlyRefusesIpv4) {
+  auto options = test_options();
+  options.address.clear();
+  options.ipv6_only = true;
+  start(options);
+  HttpConnection v6("::1", port());
+  v6.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto r = v6.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_THROW(HttpConnection("127.0.0.1", port()), std::runtime_error);
+}
+
 TEST_F(ServerTest, StopFinishesInFlightRequestsThenRefusesConnections) {
   start();
   int closed_before = g_closed_channels.load();

@@ -118,9 +118,15 @@ inline Task<void> Promise<void>::get_return_object() noexcept {
 }
 
 // An eager, self-destroying coroutine used to start a Task from non-coroutine code.
+// `frame` is valid only while the coroutine has not finished: an owner that must tear
+// down a suspended task (a server stopping with handlers still waiting) may destroy it
+// then, which destroys every frame the task is awaiting.
 struct Detached {
+  std::coroutine_handle<> frame;
   struct promise_type {
-    Detached get_return_object() const noexcept { return {}; }
+    Detached get_return_object() noexcept {
+      return {std::coroutine_handle<promise_type>::from_promise(*this)};
+    }
     std::suspend_never initial_suspend() const noexcept { return {}; }
     std::suspend_never final_suspend() const noexcept { return {}; }
     void return_void() const noexcept {}
@@ -128,9 +134,9 @@ struct Detached {
   };
 };
 
-// Runs `task` now on the calling thread; calls on_done(std::exception_ptr, T&&) (or
-// on_done(std::exception_ptr) for Task<void>) exactly once when it finishes, possibly
-// before spawn returns. on_done must not throw.
+// Runs `task` now on the calling thread; calls on_done(std::exception_ptr,
+// std::optional<T>) (or on_done(std::exception_ptr) for Task<void>) exactly once when it
+// finishes, possibly before spawn returns. on_done must not throw.
 template <class T, class OnDone>
 Detached spawn(Task<T> task, OnDone on_done) {
   std::exception_ptr error;
