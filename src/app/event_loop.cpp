@@ -144,6 +144,8 @@ void EventLoop::run(std::function<void(std::string)> on_ready) {
     });
     io_.run_for(options_.limits.shutdown_grace);
   }
+  log::write_lines(log_buffer_);
+  log_buffer_.clear();
   // Handlers still suspended after a forced stop will never resume: destroy their
   // frames now (the io_context is not run again, so nothing can resume them later).
   auto suspended = std::move(suspended_handlers_);
@@ -178,6 +180,16 @@ void EventLoop::start_accepting() {
         }
       },
       asio::detached);
+}
+
+void EventLoop::schedule_log_flush() {
+  if (log_flush_scheduled_) return;
+  log_flush_scheduled_ = true;
+  asio::post(io_, [this] {
+    log_flush_scheduled_ = false;
+    log::write_lines(log_buffer_);
+    log_buffer_.clear();
+  });
 }
 
 void EventLoop::begin_drain() {

@@ -22,6 +22,7 @@
 #include <string>
 
 #include "conduit/app/application.hpp"
+#include "conduit/core/log.hpp"
 
 namespace conduit::detail {
 
@@ -61,6 +62,15 @@ class EventLoop {
   void remove_session(std::list<SessionBase*>::iterator it);
   // The cached HTTP Date header value, refreshed at most once per second.
   const std::string& http_date();
+  // Queues one request log line; the lines of one loop turn go out in one write(2)
+  // right after the turn's ready handlers have run (so every line is flushed promptly).
+  template <class... Args>
+  void log_request(fmt::format_string<Args...> format, Args&&... args) {
+    if (!log::enabled(log::Level::info)) return;
+    log::append_line(log_buffer_, log::Level::info,
+                     fmt::format(format, std::forward<Args>(args)...));
+    schedule_log_flush();
+  }
   // A fresh X-Request-ID (32 hex digits).
   std::string next_request_id();
   // Handlers that suspended: tracked so that a forced stop can destroy their frames
@@ -70,6 +80,7 @@ class EventLoop {
 
  private:
   void start_accepting();
+  void schedule_log_flush();
 
   int index_;
   const ApplicationOptions& options_;
@@ -88,6 +99,8 @@ class EventLoop {
   std::set<std::coroutine_handle<>, HandleLess> suspended_handlers_;
   bool draining_ = false;
   std::atomic<bool> stopped_{false};
+  std::string log_buffer_;
+  bool log_flush_scheduled_ = false;
   std::string date_;
   std::int64_t date_second_ = -1;
   std::uint64_t rng_state_[2];

@@ -188,8 +188,8 @@ class HttpSession final : public SessionBase,
     WireContext context{loop_.http_date(), request_id, false, false};
     append_response(out_, response, context);
     if (loop_.options().log_requests) {
-      log::info("- - {} 0.000ms request_id={} remote={} error=\"{}\"", status, context.request_id,
-                remote_, message);
+      loop_.log_request("- - {} 0.000ms request_id={} remote={} error=\"{}\"", status,
+                        context.request_id, remote_, message);
     }
   }
 
@@ -386,8 +386,9 @@ class HttpSession final : public SessionBase,
     append_response(out_, response, context);
     if (loop_.options().log_requests) {
       double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
-      log::info("{} {} {} {:.3f}ms request_id={} remote={}", request.method(), request.path(),
-                response.status(), ms, request.request_id(), request.remote_address());
+      loop_.log_request("{} {} {} {:.3f}ms request_id={} remote={}", request.method(),
+                        request.path(), response.status(), ms, request.request_id(),
+                        request.remote_address());
     }
     co_return keep_alive;
   }

@@ -23,6 +23,11 @@ bool parse_level(std::string_view name, Level& out) noexcept;
 
 // Writes one line at `level` (no level check: callers check enabled()).
 void write_line(Level level, std::string_view message) noexcept;
+// Appends one formatted line (timestamp, level, message, newline) to `out`, for callers
+// that gather the lines of one event-loop turn into a single write.
+void append_line(std::string& out, Level level, std::string_view message);
+// Writes already formatted lines to stdout with as few write(2) calls as possible.
+void write_lines(std::string_view lines) noexcept;
 
 template <class... Args>
 void debug(fmt::format_string<Args...> f, Args&&... args) {
