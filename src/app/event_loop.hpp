@@ -67,8 +67,9 @@ class EventLoop {
   template <class... Args>
   void log_request(fmt::format_string<Args...> format, Args&&... args) {
     if (!log::enabled(log::Level::info)) return;
-    log::append_line(log_buffer_, log::Level::info,
-                     fmt::format(format, std::forward<Args>(args)...));
+    fmt::memory_buffer message;
+    fmt::format_to(std::back_inserter(message), format, std::forward<Args>(args)...);
+    log::append_line(log_buffer_, log::Level::info, std::string_view(message.data(), message.size()));
     schedule_log_flush();
   }
   // A fresh X-Request-ID (32 hex digits).

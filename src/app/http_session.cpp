@@ -385,10 +385,10 @@ class HttpSession final : public SessionBase,
                         keep_alive};
     append_response(out_, response, context);
     if (loop_.options().log_requests) {
-      double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
-      loop_.log_request("{} {} {} {:.3f}ms request_id={} remote={}", request.method(),
-                        request.path(), response.status(), ms, request.request_id(),
-                        request.remote_address());
+      auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count();
+      loop_.log_request("{} {} {} {}.{:03}ms request_id={} remote={}", request.method(),
+                        request.path(), response.status(), us / 1000, us % 1000,
+                        request.request_id(), request.remote_address());
     }
     co_return keep_alive;
   }

@@ -67,11 +67,15 @@ void append_line(std::string& out, Level level, std::string_view message) {
   out.append(level_name(level));
   out.push_back(' ');
   // A message must stay one line: newlines inside it are escaped.
-  for (char c : message) {
-    if (c == '\n') {
-      out.append("\\n");
-    } else if (c != '\r') {
-      out.push_back(c);
+  if (message.find_first_of("\r\n") == std::string_view::npos) {
+    out.append(message);
+  } else {
+    for (char c : message) {
+      if (c == '\n') {
+        out.append("\\n");
+      } else if (c != '\r') {
+        out.push_back(c);
+      }
     }
   }
   out.push_back('\n');

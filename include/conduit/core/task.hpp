@@ -10,6 +10,7 @@
 #pragma once
 
 #include <coroutine>
+#include <cstddef>
 #include <exception>
 #include <optional>
 #include <utility>
@@ -21,7 +22,18 @@ class [[nodiscard]] Task;
 
 namespace detail {
 
+// Coroutine frames are allocated for every handler call, several per request. A small
+// per-thread cache of freed frames, by size class, turns most of those allocations into
+// a pointer pop (see src/core/frame_allocator.cpp).
+void* allocate_frame(std::size_t size);
+void deallocate_frame(void* frame, std::size_t size) noexcept;
+
 struct PromiseBase {
+  static void* operator new(std::size_t size) { return allocate_frame(size); }
+  static void operator delete(void* frame, std::size_t size) noexcept {
+    deallocate_frame(frame, size);
+  }
+
   std::coroutine_handle<> continuation = std::noop_coroutine();
   std::exception_ptr exception;
 
