@@ -21,8 +21,9 @@ build_and_test() {
   local dir=$1
   shift
   echo "==> configuring $dir"
-  cmake -S . -B "$dir" -G Ninja -DCONDUIT_WERROR=ON "$@" > "$dir.configure.log" 2>&1 ||
-    { cat "$dir.configure.log"; exit 1; }
+  mkdir -p "$dir"
+  cmake -S . -B "$dir" -G Ninja -DCONDUIT_WERROR=ON "$@" > "$dir/configure.log" 2>&1 ||
+    { cat "$dir/configure.log"; exit 1; }
   echo "==> building $dir"
   cmake --build "$dir" -j"$jobs"
   echo "==> testing $dir"
