@@ -3,12 +3,15 @@
 // expanding merge keys, and turns yaml-cpp and I/O failures into ConfigError.
 //
 // Thread-safety: reentrant; no shared state.
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -28,12 +31,58 @@ ConfigMark to_mark(const YAML::Mark& mark) {
   return ConfigMark{mark.line + 1, mark.column + 1};
 }
 
+// yaml-cpp 0.7's LoadAll never returns (allocating a null document per turn until memory
+// runs out) when a document starts with a token no node can begin with, e.g. a stray ','
+// at the top level (jbeder/yaml-cpp#1040, found by fuzz/config_fuzzer). A document that
+// starts where the previous one started consumed nothing and never will, so a first pass
+// that only records where documents start detects the case before LoadAll runs.
+class DocumentStarts final : public YAML::EventHandler {
+ public:
+  // The position of the repeated start, once one is seen.
+  std::optional<YAML::Mark> stuck_at;
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (last_ && last_->pos == mark.pos) stuck_at = mark;
+    last_ = mark;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+ private:
+  std::optional<YAML::Mark> last_;
+};
+
+// Throws ConfigError for a stream LoadAll would loop on; other YAML errors propagate.
+void reject_stuck_stream(const std::string& text, std::string_view source_name) {
+  std::istringstream stream(text);
+  YAML::Parser parser(stream);
+  DocumentStarts starts;
+  while (!starts.stuck_at && parser.HandleNextDocument(starts)) {
+  }
+  if (!starts.stuck_at) return;
+  const ConfigMark mark = to_mark(*starts.stuck_at);
+  const std::size_t pos = static_cast<std::size_t>(starts.stuck_at->pos);
+  std::string message = "invalid YAML: unexpected ";
+  message += pos < text.size() ? "'" + std::string(1, text[pos]) + "'" : "end of input";
+  throw ConfigError(std::string(source_name), mark.line, mark.column, "", std::move(message));
+}
+
 class Converter {
  public:
   Converter(std::string_view source, std::size_t max_nodes)
       : source_(source), max_nodes_(max_nodes) {}
 
   ConfigNode convert(const YAML::Node& node) {
+    const Nesting nesting(*this, node);
     if (++nodes_ > max_nodes_) {
       fail(to_mark(node.Mark()), "the document expands to more than " + std::to_string(max_nodes_) +
                                      " values (too many aliases)");
@@ -57,6 +106,29 @@ class Converter {
   }
 
  private:
+  // yaml-cpp lets an alias refer to the node that encloses it (`a: &x [*x]`, found by
+  // fuzz/config_fuzzer), which makes the tree cyclic; convert() and merge_into() would
+  // recurse until the stack overflows. Bounding the depth stops that and deep nesting
+  // alike, long before the node limit would.
+  static constexpr std::size_t kMaxDepth = 256;
+  class Nesting {
+   public:
+    Nesting(Converter& converter, const YAML::Node& node) : converter_(converter) {
+      if (++converter_.depth_ > kMaxDepth) {
+        --converter_.depth_;  // the destructor does not run when the constructor throws
+        converter_.fail(to_mark(node.Mark()),
+                        "the document nests more than " + std::to_string(kMaxDepth) +
+                            " levels deep (or an alias refers to a node that contains it)");
+      }
+    }
+    ~Nesting() { --converter_.depth_; }
+    Nesting(const Nesting&) = delete;
+    Nesting& operator=(const Nesting&) = delete;
+
+   private:
+    Converter& converter_;
+  };
+
   ConfigNode convert_map(const YAML::Node& node, ConfigMark mark) {
     ConfigNode map = ConfigNode::make_map(mark);
     std::vector<YAML::Node> merges;
@@ -87,6 +159,7 @@ class Converter {
 
   // Adds the entries of `source` (a map or a list of maps) that `map` does not have yet.
   void merge_into(ConfigNode& map, const YAML::Node& source) {
+    const Nesting nesting(*this, source);
     if (source.IsSequence()) {
       for (const YAML::Node& item : source) merge_into(map, item);
       return;
@@ -105,6 +178,7 @@ class Converter {
   std::string_view source_;
   std::size_t max_nodes_;
   std::size_t nodes_ = 0;
+  std::size_t depth_ = 0;
 };
 
 }  // namespace
@@ -112,7 +186,9 @@ class Converter {
 ConfigNode parse_yaml(std::string_view yaml, std::string_view source_name) {
   std::vector<YAML::Node> documents;
   try {
-    documents = YAML::LoadAll(std::string(yaml));
+    const std::string text(yaml);
+    reject_stuck_stream(text, source_name);
+    documents = YAML::LoadAll(text);
   } catch (const YAML::Exception& e) {
     const ConfigMark mark = to_mark(e.mark);
     throw ConfigError(std::string(source_name), mark.line, mark.column, "",

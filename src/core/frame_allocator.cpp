@@ -16,6 +16,22 @@
 
 namespace conduit::detail {
 
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CONDUIT_FRAME_CACHE_DISABLED 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define CONDUIT_FRAME_CACHE_DISABLED 1
+#endif
+
+#if defined(CONDUIT_FRAME_CACHE_DISABLED)
+// Under AddressSanitizer every frame goes to the global allocator, so use-after-free of
+// a frame is still detected.
+void* allocate_frame(std::size_t size) { return ::operator new(size); }
+void deallocate_frame(void* frame, std::size_t) noexcept { ::operator delete(frame); }
+#else
 namespace {
 
 constexpr std::size_t kGranularity = 64;
@@ -49,12 +65,6 @@ constexpr std::size_t size_class(std::size_t size) noexcept {
 
 }  // namespace
 
-#if defined(__SANITIZE_ADDRESS__)
-// Under AddressSanitizer every frame goes to the global allocator, so use-after-free of
-// a frame is still detected.
-void* allocate_frame(std::size_t size) { return ::operator new(size); }
-void deallocate_frame(void* frame, std::size_t) noexcept { ::operator delete(frame); }
-#else
 void* allocate_frame(std::size_t size) {
   std::size_t c = size_class(size);
   if (c < kClasses) {

@@ -24,6 +24,10 @@
 namespace conduit {
 
 namespace {
+constexpr std::size_t kMaxRegexSegment = 1024;
+}  // namespace
+
+namespace {
 
 using detail::RouteSegment;
 
@@ -233,7 +237,13 @@ std::uint32_t Router::Impl::find(std::uint32_t node_index, const PathSegments& p
     }
     for (std::uint32_t child : node.matchers) {
       const std::regex* regex = nodes[child].regex;
-      if (regex && !std::regex_match(segment.begin(), segment.end(), *regex)) continue;
+      // std::regex recurses per character; a segment longer than any sane identifier is
+      // refused before it can exhaust the stack (the request-line limit is 8 KiB by
+      // default, but that limit is configurable).
+      if (regex && (segment.size() > kMaxRegexSegment ||
+                    !std::regex_match(segment.begin(), segment.end(), *regex))) {
+        continue;
+      }
       std::uint32_t found = find(child, path, i + 1);
       if (found != kNone) return found;
     }
