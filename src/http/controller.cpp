@@ -46,6 +46,11 @@ Task<Response> Controller::receive(Request& request) {
   try {
     outcome = co_await handle(request);
   } catch (const HttpError& error) {
+    // Server-side failures (a database outage, a failed query) deserve a log line;
+    // client errors are already in the request log with their status.
+    if (error.status() >= 500) {
+      log::error("{} (request_id={})", error.what(), request.request_id());
+    }
     outcome = error.response();
   } catch (const std::exception& error) {
     log::error("uncaught exception in controller: {} (request_id={})", error.what(),
