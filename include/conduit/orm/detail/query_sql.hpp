@@ -1,0 +1,149 @@
+// The non-template half of orm::Query: a predicate tree, a query's clauses as plain
+// values, the SQL text rendered from them for each dialect, and the conversion between
+// the orm's canonical value types (row.hpp) and db::Value. Include conduit/orm/query.hpp
+// rather than this header.
+//
+// Every value becomes a bound parameter ($1..$n); identifiers are double-quoted, which
+// PostgreSQL and SQLite both accept.
+//
+// Thread-safety: plain values and stateless functions; safe from any thread.
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "conduit/db/database.hpp"
+#include "conduit/db/result.hpp"
+#include "conduit/db/value.hpp"
+#include "conduit/orm/column.hpp"
+#include "conduit/orm/decimal.hpp"
+#include "conduit/orm/entity.hpp"
+#include "conduit/orm/uuid.hpp"
+
+namespace conduit::orm::detail {
+
+enum class Op : unsigned char {
+  equal,
+  not_equal,
+  less,
+  less_or_equal,
+  greater,
+  greater_or_equal,
+  between,
+  outside,
+  one_of,
+  is_null,
+  is_not_null,
+  like,  // the caller's pattern, with % and _ wildcards and \ escapes
+  not_like,
+  contains,  // a literal, escaped
+  begins_with,
+  ends_with,
+};
+
+struct PredicateNode;
+using PredicatePtr = std::shared_ptr<const PredicateNode>;
+
+struct PredicateNode {
+  enum class Kind : unsigned char { leaf, all, any, negate };
+  Kind kind = Kind::leaf;
+  // Leaves only.
+  std::string column;
+  Op op = Op::equal;
+  bool case_insensitive = false;
+  std::vector<db::Value> values;
+  // all/any: the operands; negate: the one operand.
+  std::vector<PredicatePtr> children;
+};
+
+PredicatePtr make_leaf(std::string column, Op op, std::vector<db::Value> values,
+                       bool case_insensitive);
+PredicatePtr make_group(PredicateNode::Kind kind, std::vector<PredicatePtr> children);
+PredicatePtr make_not(PredicatePtr child);
+
+struct SortKey {
+  std::string column;
+  bool descending = false;
+};
+
+// A query's clauses, independent of the model type.
+struct QuerySpec {
+  std::string table;
+  std::vector<PredicatePtr> where;  // ANDed
+  std::vector<SortKey> sort;
+  std::optional<std::int64_t> limit;
+  std::optional<std::int64_t> offset;
+  bool can_modify_all = false;
+};
+
+// A statement ready to run, or the error preparing it raised (rethrown when the
+// statement's task is awaited, so that every failure surfaces at the co_await).
+struct Statement {
+  std::string sql;
+  std::vector<db::Value> params;
+  std::exception_ptr error;
+};
+
+// `limit` overrides the spec's when set (fetch_one asks for two rows).
+Statement select_sql(db::Dialect dialect, const QuerySpec& spec,
+                     const std::vector<std::string>& columns,
+                     std::optional<std::int64_t> limit = std::nullopt);
+Statement count_sql(db::Dialect dialect, const QuerySpec& spec);
+Statement insert_sql(db::Dialect dialect, const QuerySpec& spec,
+                     const std::vector<std::string>& names, std::vector<db::Value> values,
+                     const std::vector<std::string>& returning);
+// Throws QueryStateError (captured in the Statement) without a predicate, unless allowed.
+Statement update_sql(db::Dialect dialect, const QuerySpec& spec,
+                     const std::vector<std::string>& names, std::vector<db::Value> values,
+                     const std::vector<std::string>& returning);
+Statement delete_sql(db::Dialect dialect, const QuerySpec& spec);
+
+// "name" with embedded quotes doubled.
+std::string quote_identifier(std::string_view name);
+// `text` with LIKE's wildcards and escape character escaped by backslashes.
+std::string escape_like(std::string_view text);
+// A LIKE pattern (% _ and \ escapes) as the equivalent SQLite GLOB pattern.
+std::string like_to_glob(std::string_view pattern);
+
+// The columns of the members in `bits` that are stored, primary key always included, in
+// declaration order.
+std::vector<std::string> selected_columns(const Entity& entity, std::uint64_t bits);
+// Members stored in a column that the database does not assign (not autoincrement).
+std::uint64_t insertable_bits(const Entity& entity);
+// The column of member `index`; throws std::invalid_argument for npos or an unstored member.
+const std::string& column_for_member(const Entity& entity, std::size_t index);
+
+// Canonical orm values (row.hpp) to and from db::Value.
+db::Value to_db_value(std::int32_t v);
+db::Value to_db_value(std::int64_t v);
+db::Value to_db_value(bool v);
+db::Value to_db_value(double v);
+db::Value to_db_value(const std::string& v);
+db::Value to_db_value(const Timestamp& v);
+db::Value to_db_value(const boost::json::value& v);
+db::Value to_db_value(const Uuid& v);
+db::Value to_db_value(const Decimal& v);
+
+void from_db_value(const db::Value& v, std::int32_t& out);
+void from_db_value(const db::Value& v, std::int64_t& out);
+void from_db_value(const db::Value& v, bool& out);
+void from_db_value(const db::Value& v, double& out);
+void from_db_value(const db::Value& v, std::string& out);
+void from_db_value(const db::Value& v, Timestamp& out);
+void from_db_value(const db::Value& v, boost::json::value& out);
+void from_db_value(const db::Value& v, Uuid& out);
+void from_db_value(const db::Value& v, Decimal& out);
+
+[[noreturn]] void throw_bad_value(const Entity& entity, std::string_view column,
+                                  const std::exception& cause);
+[[noreturn]] void throw_too_many_rows(std::string_view operation, const Entity& entity);
+
+}  // namespace conduit::orm::detail

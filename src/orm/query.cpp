@@ -1,0 +1,101 @@
+// The non-template parts of orm::Query: member-to-column lookup, the columns a query
+// selects, and conversion between the orm's canonical value types and db::Value.
+// Stateless; thread-safe.
+#include "conduit/orm/query.hpp"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+namespace conduit::orm::detail {
+
+std::vector<std::string> selected_columns(const Entity& entity, std::uint64_t bits) {
+  std::vector<std::string> columns;
+  const auto& properties = entity.properties();
+  const Property* key = &entity.primary_key();
+  for (std::size_t i = 0; i < properties.size(); ++i) {
+    const Property& property = properties[i];
+    if (!property.column) continue;
+    const bool wanted = i < 64 && ((bits >> i) & 1U);
+    if (wanted || &property == key) columns.push_back(entity.column_of(property).name);
+  }
+  return columns;
+}
+
+std::uint64_t insertable_bits(const Entity& entity) {
+  std::uint64_t bits = 0;
+  const auto& properties = entity.properties();
+  for (std::size_t i = 0; i < properties.size() && i < 64; ++i) {
+    if (properties[i].column && !entity.column_of(properties[i]).autoincrement) {
+      bits |= std::uint64_t{1} << i;
+    }
+  }
+  return bits;
+}
+
+const std::string& column_for_member(const Entity& entity, std::size_t index) {
+  if (index >= entity.properties().size()) {
+    throw std::invalid_argument(fmt::format(
+        "orm::Query<{}>: the member pointer names no member BOOST_DESCRIBE_STRUCT lists",
+        entity.name()));
+  }
+  const Property& property = entity.properties()[index];
+  if (!property.column) {
+    throw std::invalid_argument(
+        fmt::format("orm::Query<{}>: {} is not stored in a column", entity.name(), property.name));
+  }
+  return entity.column_of(property).name;
+}
+
+db::Value to_db_value(std::int32_t v) { return db::Value(v); }
+db::Value to_db_value(std::int64_t v) { return db::Value(v); }
+db::Value to_db_value(bool v) { return db::Value(v); }
+db::Value to_db_value(double v) { return db::Value(v); }
+db::Value to_db_value(const std::string& v) { return db::Value(v); }
+db::Value to_db_value(const Timestamp& v) { return db::Value(v); }
+db::Value to_db_value(const boost::json::value& v) { return db::Value(db::Json{v}); }
+db::Value to_db_value(const Uuid& v) { return db::Value(db::Uuid{v.bytes()}); }
+db::Value to_db_value(const Decimal& v) { return db::Value(db::Decimal(v.to_string())); }
+
+void from_db_value(const db::Value& v, std::int32_t& out) { out = v.as<std::int32_t>(); }
+void from_db_value(const db::Value& v, std::int64_t& out) { out = v.as<std::int64_t>(); }
+void from_db_value(const db::Value& v, bool& out) { out = v.as<bool>(); }
+void from_db_value(const db::Value& v, double& out) { out = v.as<double>(); }
+void from_db_value(const db::Value& v, std::string& out) { out = v.as<std::string>(); }
+void from_db_value(const db::Value& v, Timestamp& out) { out = v.as<Timestamp>(); }
+
+void from_db_value(const db::Value& v, boost::json::value& out) {
+  out = v.as<boost::json::value>();
+}
+
+void from_db_value(const db::Value& v, Uuid& out) { out = Uuid(v.as<db::Uuid>().bytes); }
+
+void from_db_value(const db::Value& v, Decimal& out) {
+  const db::Decimal text = v.as<db::Decimal>();
+  auto parsed = Decimal::parse(text.text());
+  if (!parsed) throw db::ValueError("'" + text.text() + "' is not a finite decimal");
+  out = std::move(*parsed);
+}
+
+void throw_bad_value(const Entity& entity, std::string_view column, const std::exception& cause) {
+  throw RowError(fmt::format("{} column {}: {}", entity.name(), column, cause.what()));
+}
+
+void throw_too_many_rows(std::string_view operation, const Entity& entity) {
+  throw QueryStateError(fmt::format("orm::Query<{}>::{}: more than one row of \"{}\" matched",
+                                    entity.name(), operation, entity.table().name));
+}
+
+Task<std::size_t> run_delete(db::Executor& executor, Statement statement) {
+  if (statement.error) std::rethrow_exception(statement.error);
+  const db::Result result = co_await executor.execute(statement.sql, std::move(statement.params));
+  co_return static_cast<std::size_t>(result.affected_rows());
+}
+
+Task<std::int64_t> run_count(db::Executor& executor, Statement statement) {
+  if (statement.error) std::rethrow_exception(statement.error);
+  const db::Result result = co_await executor.execute(statement.sql, std::move(statement.params));
+  co_return result.front().get<std::int64_t>(0);
+}
+
+}  // namespace conduit::orm::detail
