@@ -27,8 +27,18 @@ build_and_test() {
   echo "==> building $dir"
   cmake --build "$dir" -j"$jobs"
   echo "==> testing $dir"
-  ctest --test-dir "$dir" --output-on-failure -j"$jobs" --timeout 600
+  ctest --test-dir "$dir" --output-on-failure -j"$jobs" --timeout 600 | tee "$dir/ctest.log"
+  # "100% tests passed, 0 tests failed out of 362" -> running totals for the last line.
+  local summary
+  summary=$(grep -E "tests passed, [0-9]+ tests failed out of [0-9]+" "$dir/ctest.log" | tail -n 1)
+  local failed total
+  failed=$(sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\1/' <<< "$summary")
+  total=$(sed -E 's/.* ([0-9]+) tests failed out of ([0-9]+).*/\2/' <<< "$summary")
+  total_passed=$((total_passed + total - failed))
+  total_failed=$((total_failed + failed))
 }
+total_passed=0
+total_failed=0
 
 for stage in "${stages[@]}"; do
   case "$stage" in
@@ -43,3 +53,4 @@ for stage in "${stages[@]}"; do
   esac
 done
 echo "==> all test stages passed: ${stages[*]}"
+echo "conduit: ${total_passed} passed, ${total_failed} failed"
