@@ -1,0 +1,230 @@
+// ManagedObjectController<T> through a real Router on SQLite and PostgreSQL: list with
+// Conduit's query parameters, get, create, update, delete, errors and the hooks.
+//
+// Thread-safety: test code; one thread.
+#include "orm/managed_object_support.hpp"
+
+namespace conduit::orm::testing {
+namespace {
+
+using ::testing::ElementsAre;
+
+// Sees and creates only the heroes of team "titans", and counts the hook calls.
+class TitansController : public ManagedObjectController<Hero> {
+ public:
+  using ManagedObjectController::ManagedObjectController;
+  int inserted = 0;
+  int deleting = 0;
+
+ protected:
+  void scope(Query<Hero>& query, Request& /*request*/) override {
+    query.where(&Hero::team).equal_to("titans");
+  }
+  void will_insert(Hero& hero, FieldSet<Hero>& keys, Request& /*request*/) override {
+    hero.team = "titans";
+    keys.insert(&Hero::team);
+  }
+  Response did_insert(const Hero& hero, Request& request) override {
+    ++inserted;
+    return ManagedObjectController::did_insert(hero, request);
+  }
+  void will_delete(Query<Hero>& /*query*/, Request& /*request*/) override { ++deleting; }
+};
+
+TEST_P(ManagedObjectTest, ListsEveryRowAsAJsonArray) {
+  mount();
+  seed();
+  const Response response = send("GET", "/heroes?sortBy=id,asc");
+  ASSERT_EQ(response.status(), 200) << response.body();
+  EXPECT_THAT(names_of(response), ElementsAre("Batman", "Superman", "Robin", "Flash", "Cyborg"));
+  EXPECT_EQ(json_of(response).as_array()[0].at("power").as_int64(), 70);
+}
+
+TEST_P(ManagedObjectTest, ListHonoursCountOffsetAndSortBy) {
+  mount();
+  seed();
+  EXPECT_THAT(names_of(send("GET", "/heroes?sortBy=name,asc&count=2&offset=1")),
+              ElementsAre("Cyborg", "Flash"));
+  EXPECT_THAT(names_of(send("GET", "/heroes?sortBy=power,desc&count=3")),
+              ElementsAre("Superman", "Flash", "Batman"));
+  // Repeated sortBy: team first, then power within a team.
+  EXPECT_THAT(names_of(send("GET", "/heroes?sortBy=team,desc&sortBy=power,asc")),
+              ElementsAre("Robin", "Cyborg", "Batman", "Flash", "Superman"));
+}
+
+TEST_P(ManagedObjectTest, ListPagesByAColumn) {
+  mount();
+  seed();
+  EXPECT_THAT(names_of(send("GET", "/heroes?pageBy=name&pageAfter=null&count=2")),
+              ElementsAre("Batman", "Cyborg"));
+  EXPECT_THAT(names_of(send("GET", "/heroes?pageBy=name&pageAfter=Cyborg&count=2")),
+              ElementsAre("Flash", "Robin"));
+  EXPECT_THAT(names_of(send("GET", "/heroes?pageBy=power&pagePrior=70")),
+              ElementsAre("Cyborg", "Robin"));
+}
+
+TEST_P(ManagedObjectTest, ListRefusesBadParameters) {
+  mount();
+  seed();
+  Response r = send("GET", "/heroes?sortBy=salary,asc");
+  EXPECT_EQ(r.status(), 400);
+  EXPECT_EQ(error_of(r), "cannot sort by 'salary'");
+  r = send("GET", "/heroes?sortBy=name,up");
+  EXPECT_EQ(r.status(), 400);
+  EXPECT_EQ(error_of(r), "invalid 'sortBy' format. syntax: 'name,asc' or 'name,desc'.");
+  r = send("GET", "/heroes?pageBy=salary&pageAfter=1");
+  EXPECT_EQ(r.status(), 400);
+  EXPECT_EQ(error_of(r), "cannot page by 'salary'");
+  r = send("GET", "/heroes?pageBy=name");
+  EXPECT_EQ(r.status(), 400);
+  EXPECT_EQ(error_of(r),
+            "missing required parameter 'pageAfter' or 'pagePrior' when 'pageBy' is provided");
+  r = send("GET", "/heroes?pageBy=power&pageAfter=lots");
+  EXPECT_EQ(r.status(), 400);
+  EXPECT_EQ(error_of(r), "invalid value for 'pageBy' 'power'");
+  r = send("GET", "/heroes?count=-1");
+  EXPECT_EQ(r.status(), 400);
+  EXPECT_EQ(error_of(r), "invalid value for query 'count'");
+  r = send("GET", "/heroes?offset=x");
+  EXPECT_EQ(error_of(r), "invalid value for query 'offset'");
+}
+
+TEST_P(ManagedObjectTest, GetsOneByIdOr404) {
+  mount();
+  const Hero robin = add("Robin", 30);
+  Response r = send("GET", "/heroes/" + std::to_string(robin.id));
+  ASSERT_EQ(r.status(), 200) << r.body();
+  EXPECT_EQ(json_of(r).at("name").as_string(), "Robin");
+  EXPECT_EQ(json_of(r).at("id").as_int64(), robin.id);
+
+  r = send("GET", "/heroes/" + std::to_string(robin.id + 100));
+  EXPECT_EQ(r.status(), 404);
+  EXPECT_EQ(error_of(r), "not found");
+  // An id that is not of the primary key's type names no resource either.
+  r = send("GET", "/heroes/robin");
+  EXPECT_EQ(r.status(), 404);
+  EXPECT_EQ(error_of(r), "not found");
+}
+
+TEST_P(ManagedObjectTest, CreatesWith201AndLocation) {
+  mount();
+  // The autoincrement key in the body is ignored.
+  const Response r = send("POST", "/heroes", R"({"id":999,"name":"Raven","power":40})");
+  ASSERT_EQ(r.status(), 201) << r.body();
+  const auto body = json_of(r);
+  const std::int64_t id = body.at("id").as_int64();
+  EXPECT_NE(id, 999);
+  EXPECT_EQ(body.at("name").as_string(), "Raven");
+  EXPECT_TRUE(body.at("team").is_null());
+  EXPECT_EQ(r.headers().get("location"), "/heroes/" + std::to_string(id));
+  // Stored: the Location answers.
+  const Response found = send("GET", "/heroes/" + std::to_string(id));
+  EXPECT_EQ(found.status(), 200);
+  EXPECT_EQ(json_of(found).at("power").as_int64(), 40);
+}
+
+TEST_P(ManagedObjectTest, CreateRefusesInvalidInput) {
+  mount();
+  add("Robin", 30);
+  Response r = send("POST", "/heroes", R"({"power":40})");
+  EXPECT_EQ(r.status(), 400);
+  EXPECT_EQ(error_of(r), "entity validation failed");
+  r = send("POST", "/heroes", R"({"name":"Raven","power":400})");
+  EXPECT_EQ(r.status(), 400);
+  EXPECT_EQ(error_of(r), "entity validation failed");
+  r = send("POST", "/heroes", R"({"name":"Raven","salary":1})");
+  EXPECT_EQ(r.status(), 400) << r.body();
+  EXPECT_NE(r.body().find("invalid input key 'salary'"), std::string::npos) << r.body();
+  r = send("POST", "/heroes", R"({"name":"Robin"})");
+  EXPECT_EQ(r.status(), 409) << r.body();
+  r = send("POST", "/heroes");
+  EXPECT_EQ(r.status(), 400);
+  EXPECT_EQ(error_of(r), "missing required body");
+  EXPECT_EQ(names_of(send("GET", "/heroes")).size(), 1U);
+}
+
+TEST_P(ManagedObjectTest, UpdatesOnlyThePresentKeys) {
+  mount();
+  const Hero robin = add("Robin", 30, "titans");
+  const std::string url = "/heroes/" + std::to_string(robin.id);
+  Response r = send("PUT", url, R"({"power":35})");
+  ASSERT_EQ(r.status(), 200) << r.body();
+  EXPECT_EQ(json_of(r).at("power").as_int64(), 35);
+  EXPECT_EQ(json_of(r).at("name").as_string(), "Robin");
+  EXPECT_EQ(json_of(r).at("team").as_string(), "titans");
+
+  r = send("PUT", url, R"({"team":null})");
+  ASSERT_EQ(r.status(), 200) << r.body();
+  EXPECT_TRUE(json_of(send("GET", url)).at("team").is_null());
+  EXPECT_EQ(json_of(send("GET", url)).at("power").as_int64(), 35);
+
+  r = send("PUT", url, R"({"id":5,"power":1})");
+  EXPECT_EQ(r.status(), 400);
+  EXPECT_NE(r.body().find("invalid input key 'id'"), std::string::npos) << r.body();
+  r = send("PUT", url, R"({"power":101})");
+  EXPECT_EQ(error_of(r), "entity validation failed");
+  r = send("PUT", "/heroes/" + std::to_string(robin.id + 100), R"({"power":1})");
+  EXPECT_EQ(r.status(), 404);
+  EXPECT_EQ(error_of(r), "not found");
+}
+
+TEST_P(ManagedObjectTest, DeletesWith204Or404) {
+  mount();
+  const Hero robin = add("Robin", 30);
+  const std::string url = "/heroes/" + std::to_string(robin.id);
+  Response r = send("DELETE", url);
+  EXPECT_EQ(r.status(), 204);
+  EXPECT_TRUE(r.body().empty());
+  EXPECT_EQ(send("GET", url).status(), 404);
+  r = send("DELETE", url);
+  EXPECT_EQ(r.status(), 404);
+  EXPECT_EQ(error_of(r), "not found");
+}
+
+TEST_P(ManagedObjectTest, OtherMethodsAre405WithAllow) {
+  mount();
+  Response r = send("DELETE", "/heroes");
+  EXPECT_EQ(r.status(), 405);
+  EXPECT_EQ(r.headers().get("allow"), "GET, POST");
+  r = send("POST", "/heroes/1", R"({"name":"x"})");
+  EXPECT_EQ(r.status(), 405);
+  EXPECT_EQ(r.headers().get("allow"), "GET, PUT, DELETE");
+}
+
+TEST_P(ManagedObjectTest, ScopeRestrictsEveryQueryAndHooksRun) {
+  TitansController& controller = mount<TitansController>();
+  const Hero batman = add("Batman", 70, "jl");
+  const Hero robin = add("Robin", 30, "titans");
+  EXPECT_THAT(names_of(send("GET", "/heroes")), ElementsAre("Robin"));
+  const std::string batman_url = "/heroes/" + std::to_string(batman.id);
+  EXPECT_EQ(send("GET", batman_url).status(), 404);
+  EXPECT_EQ(send("PUT", batman_url, R"({"power":1})").status(), 404);
+  EXPECT_EQ(send("DELETE", batman_url).status(), 404);
+  EXPECT_EQ(send("GET", "/heroes/" + std::to_string(robin.id)).status(), 200);
+
+  const Response created = send("POST", "/heroes", R"({"name":"Raven"})");
+  ASSERT_EQ(created.status(), 201) << created.body();
+  EXPECT_EQ(json_of(created).at("team").as_string(), "titans");
+  EXPECT_EQ(controller.inserted, 1);
+  EXPECT_THAT(names_of(send("GET", "/heroes?sortBy=name,asc")), ElementsAre("Raven", "Robin"));
+  EXPECT_EQ(send("DELETE", "/heroes/" + std::to_string(robin.id)).status(), 204);
+  EXPECT_EQ(controller.deleting, 2);
+  // Batman was never touched.
+  EXPECT_EQ(json_of(send("GET", "/heroes?sortBy=id,asc")).as_array().size(), 1U);
+  EXPECT_EQ(run(Query<Hero>(*db_).where(&Hero::name).equal_to("Batman").fetch_one())->power, 70);
+}
+
+TEST_P(ManagedObjectTest, PathVariableNameIsConfigurable) {
+  mount<>("/teams/[:heroId]", "heroId");
+  const Hero robin = add("Robin", 30);
+  const Response r = send("GET", "/teams/" + std::to_string(robin.id));
+  ASSERT_EQ(r.status(), 200) << r.body();
+  EXPECT_EQ(json_of(r).at("name").as_string(), "Robin");
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, ManagedObjectTest,
+                         ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres),
+                         moc_dialect_name);
+
+}  // namespace
+}  // namespace conduit::orm::testing
