@@ -1,12 +1,12 @@
-// HeroesChannel: the demo application's channel: configuration, routes, controllers.
+// HeroesChannel: the demo application's channel: configuration, database, routes.
 //
-// Thread-safety: one instance per event loop.
+// Thread-safety: one instance per event loop, each with its own database pool.
 #pragma once
 
 #include <memory>
 
 #include "conduit/app/application_channel.hpp"
-#include "hero_controller.hpp"
+#include "conduit/db/database.hpp"
 #include "heroes_config.hpp"
 
 namespace heroes {
@@ -15,10 +15,11 @@ class HeroesChannel : public conduit::ApplicationChannel {
  public:
   conduit::Task<void> prepare() override;
   std::shared_ptr<conduit::Controller> entry_point() override;
+  conduit::Task<void> close() override;
 
  private:
   HeroesConfig config_;
-  std::shared_ptr<HeroStore> store_ = std::make_shared<HeroStore>();
+  std::shared_ptr<conduit::db::Database> database_;
 };
 
 }  // namespace heroes

@@ -44,6 +44,16 @@ asio::awaitable<void> await_task(Task<void> task) {
   if (error) std::rethrow_exception(error);
 }
 
+void log_close_failure(std::exception_ptr error) {
+  if (!error) return;
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    log::error("channel close() failed: {}", e.what());
+  } catch (...) {
+  }
+}
+
 std::uint64_t splitmix(std::uint64_t& x) {
   std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
@@ -130,18 +140,11 @@ void EventLoop::run(std::function<void(std::string)> on_ready) {
       });
   io_.run();
 
-  // Drained (or forced): give the channel its close() on this same thread.
-  if (channel_ && !stopped_.exchange(true)) {
+  // Forced (or never drained): the channel still gets its close() on this same thread.
+  if (channel_ && !channel_close_started_) {
     io_.restart();
-    asio::co_spawn(io_, await_task(channel_->close()), [](std::exception_ptr error) {
-      if (!error) return;
-      try {
-        std::rethrow_exception(error);
-      } catch (const std::exception& e) {
-        log::error("channel close() failed: {}", e.what());
-      } catch (...) {
-      }
-    });
+    channel_close_started_ = true;
+    asio::co_spawn(io_, await_task(channel_->close()), log_close_failure);
     io_.run_for(options_.limits.shutdown_grace);
   }
   log::write_lines(log_buffer_);
@@ -192,6 +195,12 @@ void EventLoop::schedule_log_flush() {
   });
 }
 
+void EventLoop::close_channel_when_idle() {
+  if (!draining_ || !sessions_.empty() || channel_close_started_ || !channel_) return;
+  channel_close_started_ = true;
+  asio::co_spawn(io_, await_task(channel_->close()), log_close_failure);
+}
+
 void EventLoop::begin_drain() {
   asio::post(io_, [this] {
     if (draining_) return;
@@ -201,6 +210,7 @@ void EventLoop::begin_drain() {
     // drain() may close and unregister the session, so iterate over a copy.
     std::vector<SessionBase*> sessions(sessions_.begin(), sessions_.end());
     for (SessionBase* session : sessions) session->drain();
+    close_channel_when_idle();
   });
 }
 
@@ -219,7 +229,10 @@ std::list<SessionBase*>::iterator EventLoop::add_session(SessionBase* session) {
   return sessions_.insert(sessions_.end(), session);
 }
 
-void EventLoop::remove_session(std::list<SessionBase*>::iterator it) { sessions_.erase(it); }
+void EventLoop::remove_session(std::list<SessionBase*>::iterator it) {
+  sessions_.erase(it);
+  close_channel_when_idle();
+}
 
 const std::string& EventLoop::http_date() {
   std::time_t now = std::time(nullptr);

@@ -82,6 +82,10 @@ class EventLoop {
  private:
   void start_accepting();
   void schedule_log_flush();
+  // Once draining and the last connection has gone, the channel's close() runs: it
+  // releases what keeps the loop busy (database connections watching their sockets), so
+  // the loop can end without waiting out the shutdown grace.
+  void close_channel_when_idle();
 
   int index_;
   const ApplicationOptions& options_;
@@ -99,6 +103,7 @@ class EventLoop {
   };
   std::set<std::coroutine_handle<>, HandleLess> suspended_handlers_;
   bool draining_ = false;
+  bool channel_close_started_ = false;
   std::atomic<bool> stopped_{false};
   std::string log_buffer_;
   bool log_flush_scheduled_ = false;
