@@ -68,14 +68,16 @@ std::shared_ptr<conduit::Controller> HeroesChannel::entry_point() {
   auto router = std::make_shared<conduit::Router>();
 
   // Conduit's default template endpoint.
-  router->route("/example").link_function([](conduit::Request&) -> conduit::Task<conduit::Response> {
-    co_return conduit::Response::ok(boost::json::object{{"key", "value"}});
-  });
+  router->route("/example")
+      .link_function([](conduit::Request&) -> conduit::Task<conduit::Response> {
+        co_return conduit::Response::ok(boost::json::object{{"key", "value"}});
+      });
 
   // TechEmpower's plaintext and JSON tests (bench/ measures these).
-  router->route("/plaintext").link_function([](conduit::Request&) -> conduit::Task<conduit::Response> {
-    co_return conduit::Response::text(200, "Hello, World!");
-  });
+  router->route("/plaintext")
+      .link_function([](conduit::Request&) -> conduit::Task<conduit::Response> {
+        co_return conduit::Response::text(200, "Hello, World!");
+      });
   router->route("/json").link_function([](conduit::Request&) -> conduit::Task<conduit::Response> {
     co_return conduit::Response::ok(boost::json::object{{"message", "Hello, World!"}});
   });

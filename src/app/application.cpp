@@ -85,7 +85,8 @@ struct Application::Impl {
       if (ec) throw std::runtime_error("invalid --address '" + options.address + "'");
       bind_all(address);
       if (!address.is_unspecified()) host_for_clients = address.to_string();
-      if (address.is_v6() && !address.is_unspecified()) host_for_clients = "[" + host_for_clients + "]";
+      if (address.is_v6() && !address.is_unspecified())
+        host_for_clients = "[" + host_for_clients + "]";
       return;
     }
     try {
@@ -121,9 +122,10 @@ void Application::start() {
   if (d.started) throw std::logic_error("Application::start called twice");
   if (!d.spec.make_channel) throw std::logic_error("ApplicationSpec has no channel factory");
   if (d.options.ssl_certificate_path.has_value() != d.options.ssl_key_path.has_value()) {
-    throw std::runtime_error(d.options.ssl_key_path
-                                 ? "--ssl-key-path was specified, but --ssl-certificate-path was not."
-                                 : "--ssl-certificate-path was specified, but --ssl-key-path was not.");
+    throw std::runtime_error(
+        d.options.ssl_key_path
+            ? "--ssl-key-path was specified, but --ssl-certificate-path was not."
+            : "--ssl-certificate-path was specified, but --ssl-key-path was not.");
   }
   if (d.options.uses_tls()) d.tls = make_tls_context(d.options);
 
@@ -199,8 +201,8 @@ void Application::stop() {
     bool drained = d.changed.wait_for(lock, d.options.limits.shutdown_grace,
                                       [&] { return d.loops_running == 0; });
     if (!drained) {
-      log::warn("{} request(s) still running after {}ms; closing their connections",
-                "in-flight", d.options.limits.shutdown_grace.count());
+      log::warn("{} request(s) still running after {}ms; closing their connections", "in-flight",
+                d.options.limits.shutdown_grace.count());
       for (auto& loop : d.loops) loop->force_stop();
     }
   }
@@ -224,7 +226,8 @@ int Application::run_until_signal() {
       [&](const boost::system::error_code& ec, int number) {
         if (ec) return;
         if (++received == 1) {
-          log::info("received {}; finishing in-flight requests", number == SIGTERM ? "SIGTERM" : "SIGINT");
+          log::info("received {}; finishing in-flight requests",
+                    number == SIGTERM ? "SIGTERM" : "SIGINT");
           // Keep listening so further signals are absorbed instead of killing us.
           signals.async_wait(on_signal);
           stopper = std::thread([this, &signals_io] {

@@ -46,11 +46,11 @@ void add_serve_command(CLI::App& app, ServeFlags& flags) {
       ->envname("PORT");
   serve->add_option("-a,--address", o.address,
                     "Address to bind (default: dual-stack ::, else 0.0.0.0)");
-  serve->add_option("-n,--threads,--isolates", o.threads,
-                    "Event loops, each on its own thread (0 = one per core)")
+  serve
+      ->add_option("-n,--threads,--isolates", o.threads,
+                   "Event loops, each on its own thread (0 = one per core)")
       ->check(CLI::Range(0, 1024));
-  serve->add_option("-c,--config-path", o.config_path, "Configuration file")
-      ->capture_default_str();
+  serve->add_option("-c,--config-path", o.config_path, "Configuration file")->capture_default_str();
   serve->add_option("--ssl-certificate-path", flags.ssl_certificate_path,
                     "PEM certificate chain; enables HTTPS (needs --ssl-key-path)");
   serve->add_option("--ssl-key-path", flags.ssl_key_path,
@@ -67,17 +67,21 @@ void add_serve_command(CLI::App& app, ServeFlags& flags) {
       target = std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
     };
   };
-  serve->add_option_function<double>("--request-timeout", ms(o.limits.request_timeout),
-                                     "Seconds a handler may take before 503 (default 30)")
+  serve
+      ->add_option_function<double>("--request-timeout", ms(o.limits.request_timeout),
+                                    "Seconds a handler may take before 503 (default 30)")
       ->check(CLI::PositiveNumber);
-  serve->add_option_function<double>("--shutdown-grace", ms(o.limits.shutdown_grace),
-                                     "Seconds to finish in-flight requests on SIGTERM (default 10)")
+  serve
+      ->add_option_function<double>("--shutdown-grace", ms(o.limits.shutdown_grace),
+                                    "Seconds to finish in-flight requests on SIGTERM (default 10)")
       ->check(CLI::NonNegativeNumber);
-  serve->add_option_function<double>("--keep-alive-timeout", ms(o.limits.keep_alive_timeout),
-                                     "Seconds an idle keep-alive connection stays open (default 90)")
+  serve
+      ->add_option_function<double>("--keep-alive-timeout", ms(o.limits.keep_alive_timeout),
+                                    "Seconds an idle keep-alive connection stays open (default 90)")
       ->check(CLI::PositiveNumber);
-  serve->add_option_function<double>("--header-timeout", ms(o.limits.header_timeout),
-                                     "Seconds a client has to send a request's header (default 10)")
+  serve
+      ->add_option_function<double>("--header-timeout", ms(o.limits.header_timeout),
+                                    "Seconds a client has to send a request's header (default 10)")
       ->check(CLI::PositiveNumber);
   serve->add_option("--max-body-size", o.limits.max_body_bytes,
                     "Largest request body in bytes (default 10485760)");
@@ -88,12 +92,14 @@ void add_serve_command(CLI::App& app, ServeFlags& flags) {
 int serve(const ApplicationSpec& spec, ServeFlags& flags) {
   ApplicationOptions& o = flags.options;
   if (!flags.ssl_key_path.empty() && flags.ssl_certificate_path.empty()) {
-    return fail("Configuration error: --ssl-key-path was specified, but --ssl-certificate-path "
-                "was not.");
+    return fail(
+        "Configuration error: --ssl-key-path was specified, but --ssl-certificate-path "
+        "was not.");
   }
   if (!flags.ssl_certificate_path.empty() && flags.ssl_key_path.empty()) {
-    return fail("Configuration error: --ssl-certificate-path was specified, but --ssl-key-path "
-                "was not.");
+    return fail(
+        "Configuration error: --ssl-certificate-path was specified, but --ssl-key-path "
+        "was not.");
   }
   if (!flags.ssl_certificate_path.empty()) {
     o.ssl_certificate_path = flags.ssl_certificate_path;
@@ -101,7 +107,8 @@ int serve(const ApplicationSpec& spec, ServeFlags& flags) {
   }
   log::Level level;
   if (!log::parse_level(flags.log_level, level)) {
-    return fail("unknown --log-level '" + flags.log_level + "': use debug, info, warn, error or off");
+    return fail("unknown --log-level '" + flags.log_level +
+                "': use debug, info, warn, error or off");
   }
   log::set_level(level);
   o.log_requests = !flags.quiet;

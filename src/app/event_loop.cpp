@@ -16,8 +16,8 @@
 #include <random>
 #include <stdexcept>
 
-#include "core/current_loop.hpp"
 #include "conduit/core/log.hpp"
+#include "core/current_loop.hpp"
 
 namespace conduit::detail {
 
@@ -92,9 +92,10 @@ void EventLoop::open_listener(const tcp::endpoint& endpoint, bool ipv6_only) {
   if (ec) {
     boost::system::error_code ignored;
     acceptor_.close(ignored);
-    std::string where = endpoint.address().is_v6()
-                            ? "[" + endpoint.address().to_string() + "]:" + std::to_string(endpoint.port())
-                            : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+    std::string where =
+        endpoint.address().is_v6()
+            ? "[" + endpoint.address().to_string() + "]:" + std::to_string(endpoint.port())
+            : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
     throw std::runtime_error("cannot listen on " + where + ": " + ec.message());
   }
 }
@@ -165,8 +166,8 @@ void EventLoop::start_accepting() {
         asio::steady_timer backoff(io_);
         while (!draining_) {
           boost::system::error_code ec;
-          tcp::socket socket = co_await acceptor_.async_accept(
-              asio::redirect_error(asio::use_awaitable, ec));
+          tcp::socket socket =
+              co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
           if (draining_) break;
           if (ec) {
             if (ec == asio::error::operation_aborted) break;

@@ -14,11 +14,11 @@
 
 #include <atomic>
 #include <coroutine>
-#include <set>
 #include <cstdint>
 #include <functional>
 #include <list>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "conduit/app/application.hpp"
@@ -69,7 +69,8 @@ class EventLoop {
     if (!log::enabled(log::Level::info)) return;
     fmt::memory_buffer message;
     fmt::format_to(std::back_inserter(message), format, std::forward<Args>(args)...);
-    log::append_line(log_buffer_, log::Level::info, std::string_view(message.data(), message.size()));
+    log::append_line(log_buffer_, log::Level::info,
+                     std::string_view(message.data(), message.size()));
     schedule_log_flush();
   }
   // A fresh X-Request-ID (32 hex digits).

@@ -354,7 +354,8 @@ class HttpSession final : public SessionBase,
                                   flight->error = error;
                                   flight->response = std::move(result);
                                   flight->done = true;
-                                  if (flight->tracker) flight->tracker->untrack_handler(flight->frame);
+                                  if (flight->tracker)
+                                    flight->tracker->untrack_handler(flight->frame);
                                   if (flight->waker) flight->waker->cancel();
                                 });
       if (!flight->done) {
@@ -385,7 +386,8 @@ class HttpSession final : public SessionBase,
                         keep_alive};
     append_response(out_, response, context);
     if (loop_.options().log_requests) {
-      auto us = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count();
+      auto us =
+          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count();
       loop_.log_request("{} {} {} {}.{:03}ms request_id={} remote={}", request.method(),
                         request.path(), response.status(), us / 1000, us % 1000,
                         request.request_id(), request.remote_address());

@@ -16,7 +16,6 @@
 
 namespace conduit::detail {
 
-
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
 #define CONDUIT_FRAME_CACHE_DISABLED 1

@@ -15,11 +15,16 @@ std::atomic<Level> g_level{Level::info};
 
 constexpr std::string_view level_name(Level level) noexcept {
   switch (level) {
-    case Level::debug: return "DEBUG";
-    case Level::info: return "INFO";
-    case Level::warn: return "WARN";
-    case Level::error: return "ERROR";
-    case Level::off: break;
+    case Level::debug:
+      return "DEBUG";
+    case Level::info:
+      return "INFO";
+    case Level::warn:
+      return "WARN";
+    case Level::error:
+      return "ERROR";
+    case Level::off:
+      break;
   }
   return "";
 }
@@ -30,12 +35,18 @@ Level level() noexcept { return g_level.load(std::memory_order_relaxed); }
 bool enabled(Level l) noexcept { return l >= level() && l != Level::off; }
 
 bool parse_level(std::string_view name, Level& out) noexcept {
-  if (name == "debug") out = Level::debug;
-  else if (name == "info") out = Level::info;
-  else if (name == "warn") out = Level::warn;
-  else if (name == "error") out = Level::error;
-  else if (name == "off") out = Level::off;
-  else return false;
+  if (name == "debug")
+    out = Level::debug;
+  else if (name == "info")
+    out = Level::info;
+  else if (name == "warn")
+    out = Level::warn;
+  else if (name == "error")
+    out = Level::error;
+  else if (name == "off")
+    out = Level::off;
+  else
+    return false;
   return true;
 }
 
@@ -52,17 +63,23 @@ thread_local TimestampCache t_timestamp;
 void append_line(std::string& out, Level level, std::string_view message) {
   auto now = std::chrono::system_clock::now();
   auto seconds = std::chrono::system_clock::to_time_t(now);
-  auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
+  auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
   if (seconds != t_timestamp.second) {
     std::tm tm{};
     gmtime_r(&seconds, &tm);
-    fmt::format_to_n(t_timestamp.text, sizeof t_timestamp.text, "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-                     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    fmt::format_to_n(t_timestamp.text, sizeof t_timestamp.text,
+                     "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
     t_timestamp.second = seconds;
   }
   out.append(t_timestamp.text, 19);
-  char ms[6] = {'.', char('0' + millis.count() / 100), char('0' + millis.count() / 10 % 10),
-                char('0' + millis.count() % 10), 'Z', ' '};
+  char ms[6] = {'.',
+                char('0' + millis.count() / 100),
+                char('0' + millis.count() / 10 % 10),
+                char('0' + millis.count() % 10),
+                'Z',
+                ' '};
   out.append(ms, sizeof ms);
   out.append(level_name(level));
   out.push_back(' ');

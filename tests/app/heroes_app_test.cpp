@@ -2,8 +2,8 @@
 // routes, bindings, errors, static files, configuration errors, and SIGTERM.
 #include <gtest/gtest.h>
 
-#include <boost/json/parse.hpp>
 #include <signal.h>
+#include <boost/json/parse.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -38,7 +38,8 @@ class HeroesApp : public ::testing::Test {
   }
   void start() {
     ChildProcess::Options o;
-    o.argv = {HEROES_BINARY, "serve", "-p", "0", "-a", "127.0.0.1", "-c", (dir_ / "config.yaml").string()};
+    o.argv = {HEROES_BINARY, "serve",     "-p", "0",
+              "-a",          "127.0.0.1", "-c", (dir_ / "config.yaml").string()};
     o.working_directory = dir_.string();
     o.unset_env = {"PORT"};
     child_ = std::make_unique<ChildProcess>(o);
@@ -108,11 +109,13 @@ TEST_F(HeroesApp, BadInputGetsJsonErrors) {
   EXPECT_EQ(bad_id.header("content-type"), "application/json; charset=utf-8");
   EXPECT_EQ(request("POST", "/heroes", R"({"nam":"x"})").body,
             R"({"error":"entity validation failed","reasons":["invalid input key 'nam'"]})");
-  EXPECT_EQ(request("POST", "/heroes", R"({"name":""})").body,
-            R"({"error":"entity validation failed","reasons":["Hero.name: length must be greater than or equal to '1'."]})");
+  EXPECT_EQ(
+      request("POST", "/heroes", R"({"name":""})").body,
+      R"({"error":"entity validation failed","reasons":["Hero.name: length must be greater than or equal to '1'."]})");
   auto duplicate = request("POST", "/heroes", R"({"name":"Narco"})");
   EXPECT_EQ(duplicate.status, 409);
-  EXPECT_EQ(duplicate.body, R"({"error":"entity_already_exists","detail":"Offending Items: heroes.name"})");
+  EXPECT_EQ(duplicate.body,
+            R"({"error":"entity_already_exists","detail":"Offending Items: heroes.name"})");
   EXPECT_EQ(request("POST", "/heroes", "{not json").status, 400);
   EXPECT_EQ(request("POST", "/heroes", "name=x", "Content-Type: text/csv\r\n").status, 415);
   auto patch = request("PATCH", "/heroes/1", R"({"name":"x"})");
@@ -127,7 +130,8 @@ TEST_F(HeroesApp, ServesStaticFilesWithoutEscapingTheirRoot) {
   EXPECT_NE(index.body.find("<h1>heroes</h1>"), std::string::npos);
   EXPECT_EQ(index.header("content-type"), "text/html; charset=utf-8");
   ASSERT_TRUE(index.header("etag").has_value());
-  auto cached = request("GET", "/files/index.html", "", "If-None-Match: " + *index.header("etag") + "\r\n");
+  auto cached =
+      request("GET", "/files/index.html", "", "If-None-Match: " + *index.header("etag") + "\r\n");
   EXPECT_EQ(cached.status, 304);
   EXPECT_EQ(request("GET", "/files/../config.yaml").status, 404);
   EXPECT_EQ(request("GET", "/files/%2e%2e/config.yaml").status, 404);
@@ -137,7 +141,8 @@ TEST_F(HeroesApp, LogsOneLinePerRequestWithItsId) {
   auto r = request("GET", "/heroes/1", "", "X-Request-ID: trace-abc-123\r\n");
   EXPECT_EQ(r.header("x-request-id"), "trace-abc-123");
   EXPECT_TRUE(child_->wait_for_stdout("GET /heroes/1 200", 10s));
-  EXPECT_NE(child_->stdout_text().find("request_id=trace-abc-123 remote=127.0.0.1"), std::string::npos);
+  EXPECT_NE(child_->stdout_text().find("request_id=trace-abc-123 remote=127.0.0.1"),
+            std::string::npos);
 }
 
 TEST(HeroesConfig, BadConfigurationFailsWithFileLineAndKey) {
@@ -166,15 +171,18 @@ TEST(HeroesAppPostgres, ServesHeroesFromPostgres) {
   const char* url = std::getenv("CONDUIT_TEST_DATABASE_URL");
   if (!url) GTEST_SKIP() << "CONDUIT_TEST_DATABASE_URL is not set (run through ctest)";
   auto psql = [&](const std::string& sql) {
-    auto r = run_command({{"/usr/bin/psql", url, "-v", "ON_ERROR_STOP=1", "-qc", sql}, {}, {}, ""}, 30s);
+    auto r =
+        run_command({{"/usr/bin/psql", url, "-v", "ON_ERROR_STOP=1", "-qc", sql}, {}, {}, ""}, 30s);
     ASSERT_EQ(r.status, 0) << r.err;
   };
   psql("DROP TABLE IF EXISTS heroes");
   fs::path dir = fs::temp_directory_path() / ("heroes-pg-" + std::to_string(::getpid()));
   fs::create_directories(dir);
-  std::ofstream(dir / "config.yaml") << "database: $HEROES_DATABASE_URL\nheroes:\n  - name: Pg One\n";
+  std::ofstream(dir / "config.yaml")
+      << "database: $HEROES_DATABASE_URL\nheroes:\n  - name: Pg One\n";
   ChildProcess::Options o;
-  o.argv = {HEROES_BINARY, "serve", "-p", "0", "-a", "127.0.0.1", "-c", (dir / "config.yaml").string()};
+  o.argv = {HEROES_BINARY, "serve",     "-p", "0",
+            "-a",          "127.0.0.1", "-c", (dir / "config.yaml").string()};
   o.env = {{"HEROES_DATABASE_URL", url}};
   o.unset_env = {"PORT"};
   ChildProcess child(o);
@@ -188,7 +196,8 @@ TEST(HeroesAppPostgres, ServesHeroesFromPostgres) {
                               R"({"name":"Pg Two"})");
   EXPECT_EQ(created.status, 201);
   EXPECT_EQ(http_request(port, "POST", "/heroes", "Content-Type: application/json\r\n",
-                         R"({"name":"Pg Two"})").status,
+                         R"({"name":"Pg Two"})")
+                .status,
             409);
   child.send_signal(SIGTERM);
   EXPECT_EQ(child.wait_exit(15s), 0);

@@ -20,7 +20,8 @@ namespace fs = std::filesystem;
 
 // Starts the test server on a free port and returns the port it printed.
 std::uint16_t wait_listening(ChildProcess& child) {
-  EXPECT_TRUE(child.wait_for_stdout("listening on", 20s)) << child.stdout_text() << child.stderr_text();
+  EXPECT_TRUE(child.wait_for_stdout("listening on", 20s))
+      << child.stdout_text() << child.stderr_text();
   std::smatch m;
   std::string out = child.stdout_text();
   if (!std::regex_search(out, m, std::regex(R"(listening on https?://\S+:(\d+))"))) return 0;
@@ -105,9 +106,11 @@ TEST(ServeCommand, BadFlagsExitOneWithOneLine) {
   };
   std::vector<Case> cases = {
       {{"serve", "--ssl-key-path", "k.pem"},
-       "*** Configuration error: --ssl-key-path was specified, but --ssl-certificate-path was not.\n"},
+       "*** Configuration error: --ssl-key-path was specified, but --ssl-certificate-path was "
+       "not.\n"},
       {{"serve", "--ssl-certificate-path", "c.pem"},
-       "*** Configuration error: --ssl-certificate-path was specified, but --ssl-key-path was not.\n"},
+       "*** Configuration error: --ssl-certificate-path was specified, but --ssl-key-path was "
+       "not.\n"},
       {{"serve", "--port", "abc"}, "--port"},
       {{"serve", "--bogus"}, "--bogus"},
       {{"serve", "--log-level", "loud"}, "unknown --log-level 'loud'"},
@@ -142,32 +145,33 @@ TEST(ServeCommand, PortInUseFailsWithOneLine) {
 TEST(ServeCommand, ServesHttpsWithCertificateAndKey) {
   fs::path dir = fs::temp_directory_path() / ("conduit-tls-" + std::to_string(::getpid()));
   fs::create_directories(dir);
-  auto gen = run_command(args({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                           "-keyout", (dir / "key.pem").string(), "-out", (dir / "cert.pem").string(),
-                           "-days", "1", "-subj", "/CN=localhost"}),
-                         60s);
+  auto gen =
+      run_command(args({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                        "-keyout", (dir / "key.pem").string(), "-out", (dir / "cert.pem").string(),
+                        "-days", "1", "-subj", "/CN=localhost"}),
+                  60s);
   ASSERT_EQ(gen.status, 0) << gen.err;
-  ChildProcess child(serve({"--ssl-certificate-path", (dir / "cert.pem").string(),
-                            "--ssl-key-path", (dir / "key.pem").string()}));
+  ChildProcess child(serve({"--ssl-certificate-path", (dir / "cert.pem").string(), "--ssl-key-path",
+                            (dir / "key.pem").string()}));
   auto port = wait_listening(child);
   ASSERT_NE(child.stdout_text().find("https://"), std::string::npos);
   auto curl = run_command(args({"/usr/bin/curl", "-sk", "--max-time", "10",
-                            "https://127.0.0.1:" + std::to_string(port) + "/hello"}),
+                                "https://127.0.0.1:" + std::to_string(port) + "/hello"}),
                           20s);
   EXPECT_EQ(curl.status, 0) << curl.err;
   EXPECT_EQ(curl.out, "Hello, World!");
   // Plain HTTP on the TLS port gets no HTTP answer.
   auto plain = run_command(args({"/usr/bin/curl", "-s", "--max-time", "5",
-                             "http://127.0.0.1:" + std::to_string(port) + "/hello"}),
+                                 "http://127.0.0.1:" + std::to_string(port) + "/hello"}),
                            20s);
   EXPECT_NE(plain.status, 0);
   child.send_signal(SIGTERM);
   EXPECT_EQ(child.wait_exit(15s), 0);
 
-  auto bad = run_command(args({TEST_SERVER_BINARY, "serve", "-p", "0", "--ssl-certificate-path",
-                           (dir / "missing.pem").string(), "--ssl-key-path",
-                           (dir / "key.pem").string()}),
-                         15s);
+  auto bad = run_command(
+      args({TEST_SERVER_BINARY, "serve", "-p", "0", "--ssl-certificate-path",
+            (dir / "missing.pem").string(), "--ssl-key-path", (dir / "key.pem").string()}),
+      15s);
   EXPECT_EQ(bad.status, 1);
   EXPECT_NE(bad.err.find("cannot load the SSL certificate"), std::string::npos) << bad.err;
   fs::remove_all(dir);
@@ -191,7 +195,8 @@ TEST(ConduitTool, PrintsVersionAndForwardsToTheApplication) {
 TEST(ConduitTool, FindsTheBinaryFromTheProjectName) {
   fs::path dir = fs::temp_directory_path() / ("conduit-project-" + std::to_string(::getpid()));
   fs::create_directories(dir / "bin");
-  std::ofstream(dir / "CMakeLists.txt") << "cmake_minimum_required(VERSION 3.25)\nproject(my_app CXX)\n";
+  std::ofstream(dir / "CMakeLists.txt")
+      << "cmake_minimum_required(VERSION 3.25)\nproject(my_app CXX)\n";
   auto no_app = args({CONDUIT_CLI_BINARY, "-d", dir.string(), "serve"});
   no_app.unset_env = {"CONDUIT_APP"};
   auto missing = run_command(no_app, 15s);

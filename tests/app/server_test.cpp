@@ -342,7 +342,8 @@ TEST_F(ServerTest, PortHeldByAnotherProgramIsAClearError) {
     app.start();
     ADD_FAILURE() << "start() should have failed";
   } catch (const std::runtime_error& error) {
-    EXPECT_NE(std::string(error.what()).find("cannot listen on 127.0.0.1:" + std::to_string(options.port)),
+    EXPECT_NE(std::string(error.what())
+                  .find("cannot listen on 127.0.0.1:" + std::to_string(options.port)),
               std::string::npos)
         << error.what();
   }

@@ -2,6 +2,4 @@
 // drive the command line, signals and HTTPS through a separate process.
 #include "test_channel.hpp"
 
-int main(int argc, char** argv) {
-  return conduit::run(argc, argv, conduit::testing::test_spec());
-}
+int main(int argc, char** argv) { return conduit::run(argc, argv, conduit::testing::test_spec()); }

@@ -20,7 +20,8 @@ using Clock = std::chrono::steady_clock;
 bool iequal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
       return false;
     }
   }
@@ -187,7 +188,8 @@ HttpResponse http_request(std::uint16_t port, std::string_view method, std::stri
   request += body;
   connection.send(request);
   auto response = connection.read_response(std::chrono::seconds(15), method == "HEAD");
-  if (!response) throw std::runtime_error("no response to " + std::string(method) + " " + std::string(target));
+  if (!response)
+    throw std::runtime_error("no response to " + std::string(method) + " " + std::string(target));
   return *response;
 }
 

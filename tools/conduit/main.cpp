@@ -54,8 +54,7 @@ std::optional<std::string> project_name(const fs::path& directory) {
   if (!in) return std::nullopt;
   std::stringstream text;
   text << in.rdbuf();
-  static const std::regex project_call(R"(project\s*\(\s*([A-Za-z0-9_.+-]+))",
-                                       std::regex::icase);
+  static const std::regex project_call(R"(project\s*\(\s*([A-Za-z0-9_.+-]+))", std::regex::icase);
   std::smatch match;
   std::string content = text.str();
   if (!std::regex_search(content, match, project_call)) return std::nullopt;
@@ -128,7 +127,8 @@ int main(int argc, char** argv) {
       }
     }
     if (binary.empty()) {
-      return fail("application binary '" + *name + "' not found in bin/, build/ or build/bin/; "
+      return fail("application binary '" + *name +
+                  "' not found in bin/, build/ or build/bin/; "
                   "build it first (cmake -S . -B build && cmake --build build) or pass --app PATH");
     }
   }

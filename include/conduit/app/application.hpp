@@ -42,7 +42,7 @@ ApplicationSpec application_spec(std::string name) {
   ApplicationSpec spec;
   spec.name = std::move(name);
   spec.make_channel = [] { return std::make_unique<Channel>(); };
-  if constexpr (requires(ApplicationOptions& o) {
+  if constexpr (requires(ApplicationOptions & o) {
                   { Channel::initialize_application(o) } -> std::same_as<Task<void>>;
                 }) {
     spec.initialize = [](ApplicationOptions& o) { return Channel::initialize_application(o); };

@@ -16,17 +16,17 @@ namespace conduit {
 // Every size and every wait the server enforces. Each breach gets a JSON error response
 // (or a closed connection when no response is possible) and never a crash.
 struct ServerLimits {
-  std::size_t max_body_bytes = 10 * 1024 * 1024;    // 413 beyond (Conduit's 10 MiB)
-  std::size_t max_header_line_bytes = 8 * 1024;     // 431 per header line, 414 for the URI
-  std::size_t max_header_bytes = 64 * 1024;         // 431 for the whole header section
-  std::size_t max_pipelined_requests = 64;          // answered per read before yielding
-  std::chrono::milliseconds header_timeout{10'000};     // slowloris: whole header must arrive
-  std::chrono::milliseconds body_timeout{30'000};       // the body must arrive within this
+  std::size_t max_body_bytes = 10 * 1024 * 1024;         // 413 beyond (Conduit's 10 MiB)
+  std::size_t max_header_line_bytes = 8 * 1024;          // 431 per header line, 414 for the URI
+  std::size_t max_header_bytes = 64 * 1024;              // 431 for the whole header section
+  std::size_t max_pipelined_requests = 64;               // answered per read before yielding
+  std::chrono::milliseconds header_timeout{10'000};      // slowloris: whole header must arrive
+  std::chrono::milliseconds body_timeout{30'000};        // the body must arrive within this
   std::chrono::milliseconds keep_alive_timeout{90'000};  // idle keep-alive connections close
-  std::chrono::milliseconds request_timeout{30'000};    // handler time limit -> 503
-  std::chrono::milliseconds write_timeout{30'000};      // a client must read its response
-  std::chrono::milliseconds shutdown_grace{10'000};     // in-flight requests on SIGTERM
-  std::size_t max_connections_per_loop = 10'000;        // further accepts wait
+  std::chrono::milliseconds request_timeout{30'000};     // handler time limit -> 503
+  std::chrono::milliseconds write_timeout{30'000};       // a client must read its response
+  std::chrono::milliseconds shutdown_grace{10'000};      // in-flight requests on SIGTERM
+  std::size_t max_connections_per_loop = 10'000;         // further accepts wait
 };
 
 struct ApplicationOptions {

@@ -53,8 +53,7 @@ class Controller {
   //   router.route("/heroes/[:id]").link<Authorizer>(...).link<HeroController>();
   Controller& link(std::shared_ptr<Controller> next);
   template <class C, class... Args>
-    requires std::derived_from<C, Controller>
-  C& link(Args&&... args) {
+  requires std::derived_from<C, Controller> C& link(Args&&... args) {
     auto controller = std::make_shared<C>(std::forward<Args>(args)...);
     C& ref = *controller;
     link(std::move(controller));

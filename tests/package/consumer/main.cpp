@@ -6,9 +6,10 @@ class ConsumerChannel : public conduit::ApplicationChannel {
  public:
   std::shared_ptr<conduit::Controller> entry_point() override {
     auto router = std::make_shared<conduit::Router>();
-    router->route("/hello").link_function([](conduit::Request&) -> conduit::Task<conduit::Response> {
-      co_return conduit::Response::text(200, "hello from an installed conduit");
-    });
+    router->route("/hello").link_function(
+        [](conduit::Request&) -> conduit::Task<conduit::Response> {
+          co_return conduit::Response::text(200, "hello from an installed conduit");
+        });
     return router;
   }
 };
