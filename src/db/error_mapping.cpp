@@ -147,6 +147,14 @@ std::exception_ptr sqlite_error(int code, std::string_view message) {
       kind = ErrorKind::foreign_key_violation;
       state = "23503";
       break;
+    case SQLITE_CONSTRAINT_TRIGGER:
+      // SQLite enforces ON DELETE/UPDATE RESTRICT with an internal trigger, so that
+      // foreign-key failure arrives under the trigger code.
+      if (contains_ci(message, "foreign key constraint failed")) {
+        kind = ErrorKind::foreign_key_violation;
+        state = "23503";
+      }
+      break;
     case SQLITE_CONSTRAINT_CHECK:
       kind = ErrorKind::check_violation;
       state = "23514";

@@ -324,9 +324,13 @@ TEST_P(SchemaSqlApplyTest, DeleteRulesCascadeNullifyAndRestrict) {
   ASSERT_TRUE(find_item(inserted.id));
   EXPECT_TRUE(find_item(inserted.id)->keeper.is_null());
 
-  // SQLite's foreign-key failure is a QueryError in the db module, PostgreSQL's a
-  // ConstraintViolation.
-  EXPECT_THROW(delete_owner(guard.id), db::DatabaseError);
+  // RESTRICT refuses the delete with the same typed error (400) on both databases.
+  try {
+    delete_owner(guard.id);
+    ADD_FAILURE() << "deleting a restricted owner should fail";
+  } catch (const db::ConstraintViolation& error) {
+    EXPECT_EQ(error.status(), 400);
+  }
   ASSERT_TRUE(find_item(inserted.id));
 
   EXPECT_EQ(delete_owner(owner.id), 1u);
