@@ -24,6 +24,8 @@
 #include "conduit/app/application.hpp"
 #include "conduit/core/log.hpp"
 
+#include <fmt/compile.h>
+
 namespace conduit::detail {
 
 class SessionBase {
@@ -64,13 +66,13 @@ class EventLoop {
   const std::string& http_date();
   // Queues one request log line; the lines of one loop turn go out in one write(2)
   // right after the turn's ready handlers have run (so every line is flushed promptly).
-  template <class... Args>
-  void log_request(fmt::format_string<Args...> format, Args&&... args) {
+  template <class Format, class... Args>
+  void log_request(const Format& format, Args&&... args) {
     if (!log::enabled(log::Level::info)) return;
-    fmt::memory_buffer message;
-    fmt::format_to(std::back_inserter(message), format, std::forward<Args>(args)...);
-    log::append_line(log_buffer_, log::Level::info,
-                     std::string_view(message.data(), message.size()));
+    log::append_prefix(log_buffer_, log::Level::info);
+    std::size_t start = log_buffer_.size();
+    fmt::format_to(std::back_inserter(log_buffer_), format, std::forward<Args>(args)...);
+    log::finish_line(log_buffer_, start);
     schedule_log_flush();
   }
   // A fresh X-Request-ID (32 hex digits).

@@ -188,7 +188,7 @@ class HttpSession final : public SessionBase,
     WireContext context{loop_.http_date(), request_id, false, false};
     append_response(out_, response, context);
     if (loop_.options().log_requests) {
-      loop_.log_request("- - {} 0.000ms request_id={} remote={} error=\"{}\"", status,
+      loop_.log_request(FMT_COMPILE("- - {} 0.000ms request_id={} remote={} error=\"{}\""), status,
                         context.request_id, remote_, message);
     }
   }
@@ -388,8 +388,8 @@ class HttpSession final : public SessionBase,
     if (loop_.options().log_requests) {
       auto us =
           std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count();
-      loop_.log_request("{} {} {} {}.{:03}ms request_id={} remote={}", request.method(),
-                        request.path(), response.status(), us / 1000, us % 1000,
+      loop_.log_request(FMT_COMPILE("{} {} {} {}.{:03}ms request_id={} remote={}"),
+                        request.method(), request.path(), response.status(), us / 1000, us % 1000,
                         request.request_id(), request.remote_address());
     }
     co_return keep_alive;

@@ -60,7 +60,7 @@ struct TimestampCache {
 thread_local TimestampCache t_timestamp;
 }  // namespace
 
-void append_line(std::string& out, Level level, std::string_view message) {
+void append_prefix(std::string& out, Level level) {
   auto now = std::chrono::system_clock::now();
   auto seconds = std::chrono::system_clock::to_time_t(now);
   auto millis =
@@ -83,10 +83,13 @@ void append_line(std::string& out, Level level, std::string_view message) {
   out.append(ms, sizeof ms);
   out.append(level_name(level));
   out.push_back(' ');
-  // A message must stay one line: newlines inside it are escaped.
-  if (message.find_first_of("\r\n") == std::string_view::npos) {
-    out.append(message);
-  } else {
+}
+
+void finish_line(std::string& out, std::size_t message_start) {
+  // A message must stay one line: newlines inside it are escaped, carriage returns dropped.
+  if (out.find_first_of("\r\n", message_start) != std::string::npos) {
+    std::string message = out.substr(message_start);
+    out.resize(message_start);
     for (char c : message) {
       if (c == '\n') {
         out.append("\\n");
@@ -96,6 +99,13 @@ void append_line(std::string& out, Level level, std::string_view message) {
     }
   }
   out.push_back('\n');
+}
+
+void append_line(std::string& out, Level level, std::string_view message) {
+  append_prefix(out, level);
+  std::size_t start = out.size();
+  out.append(message);
+  finish_line(out, start);
 }
 
 void write_lines(std::string_view lines) noexcept {

@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace conduit::log {
@@ -26,6 +28,11 @@ void write_line(Level level, std::string_view message) noexcept;
 // Appends one formatted line (timestamp, level, message, newline) to `out`, for callers
 // that gather the lines of one event-loop turn into a single write.
 void append_line(std::string& out, Level level, std::string_view message);
+// The two halves of append_line, for callers that format the message straight into
+// `out`: append_prefix writes the timestamp and level; finish_line escapes newlines in the
+// message written since `message_start` and ends the line.
+void append_prefix(std::string& out, Level level);
+void finish_line(std::string& out, std::size_t message_start);
 // Writes already formatted lines to stdout with as few write(2) calls as possible.
 void write_lines(std::string_view lines) noexcept;
 
