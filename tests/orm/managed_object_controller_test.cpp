@@ -224,7 +224,7 @@ TEST_P(ManagedObjectTest, PathVariableNameIsConfigurable) {
 
 INSTANTIATE_TEST_SUITE_P(Dialects, ManagedObjectTest,
                          ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres),
-                         moc_dialect_name);
+                         dialect_name);
 
 }  // namespace
 }  // namespace conduit::orm::testing

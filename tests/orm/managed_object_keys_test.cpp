@@ -168,7 +168,7 @@ TEST_P(ManagedObjectKeysTest, CountZeroIsNoLimitAndRepeatedCountIsRefused) {
 
 INSTANTIATE_TEST_SUITE_P(Dialects, ManagedObjectKeysTest,
                          ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres),
-                         moc_dialect_name);
+                         dialect_name);
 
 }  // namespace
 }  // namespace conduit::orm::testing

@@ -25,6 +25,7 @@
 #include "conduit/orm/managed_object_controller.hpp"
 #include "conduit/orm/orm.hpp"
 #include "db/db_test_support.hpp"
+#include "dialect_test.hpp"
 
 namespace moc_models {
 
@@ -52,23 +53,12 @@ namespace conduit::orm::testing {
 
 using moc_models::Hero;
 
-inline std::string moc_dialect_name(const ::testing::TestParamInfo<db::Dialect>& info) {
-  return info.param == db::Dialect::postgres ? "Postgres" : "Sqlite";
-}
-
-class ManagedObjectTest : public ::testing::TestWithParam<db::Dialect> {
+class ManagedObjectTest : public DialectTest {
  protected:
   void SetUp() override {
-    const bool postgres = GetParam() == db::Dialect::postgres;
-    if (postgres && !db::testing::postgres_url()) {
-      GTEST_SKIP() << "CONDUIT_TEST_DATABASE_URL is not set";
-    }
-    db_ = db::Database::open(
-        postgres ? db::testing::postgres_config() : db::testing::sqlite_memory_config(),
-        db::DatabaseOptions{.max_connections = 1});
-    if (postgres) {
-      schema_ = db::testing::unique_name("orm_moc");
-      run(db_->execute_script("CREATE SCHEMA " + schema_ + "; SET search_path TO " + schema_));
+    open_database("orm_moc");
+    if (IsSkipped()) return;
+    if (postgres()) {
       run(db_->execute_script(
           "CREATE TABLE moc_hero (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
           " power INTEGER NOT NULL DEFAULT 0, team TEXT NULL)"));
@@ -80,20 +70,7 @@ class ManagedObjectTest : public ::testing::TestWithParam<db::Dialect> {
     }
   }
 
-  void TearDown() override {
-    if (!db_) return;
-    if (!schema_.empty()) {
-      run(db_->execute_script("DROP SCHEMA " + schema_ + " CASCADE"));
-    } else {
-      run(db_->execute_script("DROP TABLE IF EXISTS moc_hero"));
-    }
-    run(db_->close());
-  }
-
-  template <class X>
-  X run(Task<X> task) {
-    return loop_.run(std::move(task));
-  }
+  void TearDown() override { close_database("DROP TABLE IF EXISTS moc_hero"); }
 
   // Routes "/heroes/[:id]" to `C` (constructed with the database) and starts the tree.
   template <class C = ManagedObjectController<Hero>>
@@ -151,9 +128,6 @@ class ManagedObjectTest : public ::testing::TestWithParam<db::Dialect> {
     return out;
   }
 
-  db::testing::Loop loop_;
-  std::shared_ptr<db::Database> db_;
-  std::string schema_;
   Router router_;
 };
 

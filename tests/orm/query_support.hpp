@@ -22,6 +22,7 @@
 #include "conduit/orm/orm.hpp"
 #include "conduit/orm/query.hpp"
 #include "db/db_test_support.hpp"
+#include "dialect_test.hpp"
 
 namespace query_models {
 
@@ -86,23 +87,12 @@ using query_models::Mood;
 using query_models::Stash;
 using query_models::Villain;
 
-inline std::string dialect_name(const ::testing::TestParamInfo<db::Dialect>& info) {
-  return info.param == db::Dialect::postgres ? "Postgres" : "Sqlite";
-}
-
-class QueryTest : public ::testing::TestWithParam<db::Dialect> {
+class QueryTest : public DialectTest {
  protected:
   void SetUp() override {
-    const bool postgres = GetParam() == db::Dialect::postgres;
-    if (postgres && !db::testing::postgres_url()) {
-      GTEST_SKIP() << "CONDUIT_TEST_DATABASE_URL is not set";
-    }
-    db_ = db::Database::open(
-        postgres ? db::testing::postgres_config() : db::testing::sqlite_memory_config(),
-        db::DatabaseOptions{.max_connections = 1});
-    if (postgres) {
-      schema_ = db::testing::unique_name("orm_query");
-      run(db_->execute_script("CREATE SCHEMA " + schema_ + "; SET search_path TO " + schema_));
+    open_database("orm_query");
+    if (IsSkipped()) return;
+    if (postgres()) {
       run(db_->execute_script(
           "CREATE TABLE q_guild (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL);"
           "CREATE TABLE q_villain (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
@@ -129,20 +119,9 @@ class QueryTest : public ::testing::TestWithParam<db::Dialect> {
   }
 
   void TearDown() override {
-    if (!db_) return;
-    if (!schema_.empty()) {
-      run(db_->execute_script("DROP SCHEMA " + schema_ + " CASCADE"));
-    } else {
-      run(
-          db_->execute_script("DROP TABLE IF EXISTS q_villain; DROP TABLE IF EXISTS q_guild;"
-                              "DROP TABLE IF EXISTS q_stash;"));
-    }
-    run(db_->close());
-  }
-
-  template <class X>
-  X run(Task<X> task) {
-    return loop_.run(std::move(task));
+    close_database(
+        "DROP TABLE IF EXISTS q_villain; DROP TABLE IF EXISTS q_guild; DROP TABLE IF EXISTS "
+        "q_stash;");
   }
 
   Query<Villain> villains() { return Query<Villain>(*db_); }
@@ -183,10 +162,6 @@ class QueryTest : public ::testing::TestWithParam<db::Dialect> {
   std::vector<std::string> sorted_names(Query<Villain> query) {
     return names(query.sort_by(&Villain::name));
   }
-
-  Loop loop_;
-  std::shared_ptr<db::Database> db_;
-  std::string schema_;
 };
 
 }  // namespace conduit::orm::testing

@@ -25,6 +25,7 @@
 #include "conduit/orm/query.hpp"
 #include "conduit/orm/schema_sql.hpp"
 #include "db/db_test_support.hpp"
+#include "dialect_test.hpp"
 
 namespace ddl_models {
 
@@ -79,13 +80,12 @@ BOOST_DESCRIBE_STRUCT(DdlItem, (),
 namespace conduit::orm {
 namespace {
 
+using testing::dialect_name;
+using testing::DialectTest;
+
 using ddl_models::DdlItem;
 using ddl_models::DdlOwner;
 using ddl_models::Kind;
-
-std::string dialect_name(const ::testing::TestParamInfo<db::Dialect>& info) {
-  return info.param == db::Dialect::postgres ? "Postgres" : "Sqlite";
-}
 
 // information_schema.columns.data_type for each portable type.
 std::string postgres_data_type(ColumnType type) {
@@ -112,44 +112,28 @@ std::string postgres_data_type(ColumnType type) {
   return "?";
 }
 
-class SchemaSqlApplyTest : public ::testing::TestWithParam<db::Dialect> {
+class SchemaSqlApplyTest : public DialectTest {
  protected:
   void SetUp() override {
-    postgres_ = GetParam() == db::Dialect::postgres;
-    if (postgres_ && !db::testing::postgres_url()) {
-      GTEST_SKIP() << "CONDUIT_TEST_DATABASE_URL is not set";
-    }
-    db_ = db::Database::open(
-        postgres_ ? db::testing::postgres_config() : db::testing::sqlite_memory_config(),
-        db::DatabaseOptions{.max_connections = 1});
-    if (postgres_) {
-      pg_schema_ = db::testing::unique_name("orm_ddl");
-      run(db_->execute_script("CREATE SCHEMA " + pg_schema_ + "; SET search_path TO " +
-                              pg_schema_));
-    }
+    open_database("orm_ddl");
+    if (IsSkipped()) return;
+    postgres_ = postgres();
     run(create_schema(*db_, schema()));
   }
 
   void TearDown() override {
-    if (!db_) return;
-    if (postgres_) {
-      run(db_->execute_script("DROP SCHEMA " + pg_schema_ + " CASCADE"));
-    } else if (!dropped_) {
+    std::string drop;
+    if (db_ && !postgres_ && !dropped_) {
       for (const std::string& sql : drop_schema_sql(schema(), db::Dialect::sqlite)) {
-        run(db_->execute(sql));
+        drop += sql + ";";
       }
     }
-    run(db_->close());
+    close_database(drop);
   }
 
   static const Schema& schema() {
     static const DataModel model = DataModel::of<DdlOwner, DdlItem>();
     return model.schema();
-  }
-
-  template <class X>
-  X run(Task<X> task) {
-    return loop_.run(std::move(task));
   }
 
   DdlOwner add_owner(std::string name) {
@@ -170,10 +154,7 @@ class SchemaSqlApplyTest : public ::testing::TestWithParam<db::Dialect> {
     return run(Query<DdlItem>(*db_).where(&DdlItem::id).equal_to(id).fetch_one());
   }
 
-  db::testing::Loop loop_;
-  std::shared_ptr<db::Database> db_;
   bool postgres_ = false;
-  std::string pg_schema_;
   bool dropped_ = false;
 };
 
