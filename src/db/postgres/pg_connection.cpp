@@ -11,6 +11,7 @@
 
 #include "conduit/core/log.hpp"
 #include "db/error_mapping.hpp"
+#include "db/postgres/libpq_api.hpp"
 #include "db/text_format.hpp"
 
 namespace conduit::db::pg {
@@ -32,16 +33,16 @@ void on_notice(void*, const char* message) {
 // PQcancel opens a new connection and blocks until the server has the request, so it
 // runs on a helper thread; timeouts are rare enough that a thread each is fine.
 void send_cancel(PGconn* conn) noexcept {
-  PGcancel* cancel = PQgetCancel(conn);
+  PGcancel* cancel = pq().PQgetCancel(conn);
   if (!cancel) return;
   try {
     std::thread([cancel] {
       char error[256];
-      PQcancel(cancel, error, sizeof error);
-      PQfreeCancel(cancel);
+      pq().PQcancel(cancel, error, sizeof error);
+      pq().PQfreeCancel(cancel);
     }).detach();
   } catch (...) {
-    PQfreeCancel(cancel);
+    pq().PQfreeCancel(cancel);
   }
 }
 
@@ -86,7 +87,7 @@ bool needs_resolution(const std::string& host) {
 }
 
 bool is_error(const PGresult* r) {
-  const auto status = PQresultStatus(r);
+  const auto status = pq().PQresultStatus(r);
   return status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE ||
          status == PGRES_NONFATAL_ERROR;
 }
@@ -94,11 +95,11 @@ bool is_error(const PGresult* r) {
 // A cached statement that can no longer run as prepared: the schema changed under it, or
 // DISCARD/DEALLOCATE removed it.
 bool is_stale_statement(const PGresult* r) {
-  const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+  const char* state = pq().PQresultErrorField(r, PG_DIAG_SQLSTATE);
   if (!state) return false;
   const std::string_view s(state);
   if (s == "26000") return true;
-  const char* message = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+  const char* message = pq().PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
   return s == "0A000" && message &&
          std::string_view(message).find("cached plan") != std::string_view::npos;
 }
@@ -224,7 +225,7 @@ void Connection::close() noexcept {
   } catch (...) {
   }
   if (conn_) {
-    PQfinish(conn_);
+    pq().PQfinish(conn_);
     conn_ = nullptr;
   }
 }
@@ -247,16 +248,16 @@ void Connection::check_wait() {
 }
 
 Task<bool> Connection::attempt(const std::string& conninfo, std::string& error) {
-  conn_ = PQconnectStart(conninfo.c_str());
+  conn_ = pq().PQconnectStart(conninfo.c_str());
   if (!conn_) throw std::bad_alloc();
-  PQsetNoticeProcessor(conn_, on_notice, nullptr);
+  pq().PQsetNoticeProcessor(conn_, on_notice, nullptr);
   auto give_up = [&] {
-    error = PQerrorMessage(conn_);
+    error = pq().PQerrorMessage(conn_);
     release_socket();
-    PQfinish(conn_);
+    pq().PQfinish(conn_);
     conn_ = nullptr;
   };
-  if (PQstatus(conn_) == CONNECTION_BAD) {
+  if (pq().PQstatus(conn_) == CONNECTION_BAD) {
     give_up();
     co_return false;
   }
@@ -269,7 +270,7 @@ Task<bool> Connection::attempt(const std::string& conninfo, std::string& error) 
     // The socket can change between polls (another address, SSL retry), so it is
     // registered for one wait at a time and released before libpq runs again.
     boost::system::error_code ec;
-    socket_.assign(PQsocket(conn_), ec);
+    socket_.assign(pq().PQsocket(conn_), ec);
     if (ec) {
       give_up();
       error = "cannot watch the connection socket: " + ec.message();
@@ -283,7 +284,7 @@ Task<bool> Connection::attempt(const std::string& conninfo, std::string& error) 
       throw detail::timeout_error("connecting to the database took longer than " +
                                   std::to_string(op_timeout_.count()) + " ms");
     }
-    status = PQconnectPoll(conn_);
+    status = pq().PQconnectPoll(conn_);
   }
   co_return true;
 }
@@ -318,12 +319,13 @@ Task<void> Connection::connect() {
   }
   if (!conn_) throw detail::connection_error(error, settings_->password);
   connected_ = true;
-  if (PQsetnonblocking(conn_, 1) != 0) fail_connection(PQerrorMessage(conn_));
+  if (pq().PQsetnonblocking(conn_, 1) != 0) fail_connection(pq().PQerrorMessage(conn_));
   boost::system::error_code ec;
-  socket_.assign(PQsocket(conn_), ec);
+  socket_.assign(pq().PQsocket(conn_), ec);
   if (ec) fail_connection("cannot watch the connection socket: " + ec.message());
   // DateTime semantics of Conduit: the session works in UTC.
-  if (!PQsendQuery(conn_, "SET TimeZone TO 'UTC'")) fail_connection(PQerrorMessage(conn_));
+  if (!pq().PQsendQuery(conn_, "SET TimeZone TO 'UTC'"))
+    fail_connection(pq().PQerrorMessage(conn_));
   co_await flush();
   ResultPtr result = co_await collect();
   if (!result || is_error(result.get())) raise_result_error(result.get());
@@ -331,9 +333,9 @@ Task<void> Connection::connect() {
 
 Task<void> Connection::flush() {
   for (;;) {
-    const int pending = PQflush(conn_);
+    const int pending = pq().PQflush(conn_);
     if (pending == 0) co_return;
-    if (pending < 0) fail_connection(PQerrorMessage(conn_));
+    if (pending < 0) fail_connection(pq().PQerrorMessage(conn_));
     co_await SocketWait(*this, Wait::wait_write);
     check_wait();
   }
@@ -342,28 +344,28 @@ Task<void> Connection::flush() {
 Task<ResultPtr> Connection::collect() {
   ResultPtr kept;  // the first error, else the last result
   for (;;) {
-    while (PQisBusy(conn_)) {
+    while (pq().PQisBusy(conn_)) {
       co_await SocketWait(*this, Wait::wait_read);
       check_wait();
-      if (!PQconsumeInput(conn_)) fail_connection(PQerrorMessage(conn_));
+      if (!pq().PQconsumeInput(conn_)) fail_connection(pq().PQerrorMessage(conn_));
     }
-    PGresult* raw = PQgetResult(conn_);
+    PGresult* raw = pq().PQgetResult(conn_);
     if (!raw) break;
     ResultPtr next(raw);
-    const auto status = PQresultStatus(raw);
+    const auto status = pq().PQresultStatus(raw);
     if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH) {
       mark_broken();
       detail::raise(ErrorKind::query_failed, "COPY is not supported by conduit::db");
     }
     if (!kept || !is_error(kept.get())) kept = std::move(next);
   }
-  if (PQstatus(conn_) == CONNECTION_BAD) mark_broken();
+  if (pq().PQstatus(conn_) == CONNECTION_BAD) mark_broken();
   co_return kept;
 }
 
 void Connection::raise_result_error(const PGresult* result) {
-  if (!conn_ || PQstatus(conn_) == CONNECTION_BAD) mark_broken();
-  if (!result) fail_connection(conn_ ? PQerrorMessage(conn_) : "connection closed");
+  if (!conn_ || pq().PQstatus(conn_) == CONNECTION_BAD) mark_broken();
+  if (!result) fail_connection(conn_ ? pq().PQerrorMessage(conn_) : "connection closed");
   const auto fields = error_fields(result);
   if (fields.sql_state.empty()) {
     // Produced by libpq itself, typically a lost connection.
@@ -388,23 +390,24 @@ Task<Result> Connection::execute(const std::string& sql, const std::vector<Value
       statement = statements_.find(key);
       if (statement == statements_.end() && statements_.size() < settings_->statement_cache_size) {
         std::string name = "conduit_" + std::to_string(++next_statement_);
-        if (!PQsendPrepare(conn_, name.c_str(), sql.c_str(), p.count(), p.types())) {
-          fail_connection(PQerrorMessage(conn_));
+        if (!pq().PQsendPrepare(conn_, name.c_str(), sql.c_str(), p.count(), p.types())) {
+          fail_connection(pq().PQerrorMessage(conn_));
         }
         co_await flush();
         ResultPtr prepared = co_await collect();
-        if (!prepared || PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
+        if (!prepared || pq().PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
           raise_result_error(prepared.get());
         }
         statement = statements_.emplace(std::move(key), std::move(name)).first;
       }
     }
     const bool is_prepared = statement != statements_.end();
-    const int sent = is_prepared ? PQsendQueryPrepared(conn_, statement->second.c_str(), p.count(),
-                                                       p.values(), p.lengths(), p.formats(), 0)
-                                 : PQsendQueryParams(conn_, sql.c_str(), p.count(), p.types(),
-                                                     p.values(), p.lengths(), p.formats(), 0);
-    if (!sent) fail_connection(PQerrorMessage(conn_));
+    const int sent = is_prepared
+                         ? pq().PQsendQueryPrepared(conn_, statement->second.c_str(), p.count(),
+                                                    p.values(), p.lengths(), p.formats(), 0)
+                         : pq().PQsendQueryParams(conn_, sql.c_str(), p.count(), p.types(),
+                                                  p.values(), p.lengths(), p.formats(), 0);
+    if (!sent) fail_connection(pq().PQerrorMessage(conn_));
     co_await flush();
     ResultPtr result = co_await collect();
     if (result && !is_error(result.get())) co_return to_result(result.get());
@@ -412,7 +415,7 @@ Task<Result> Connection::execute(const std::string& sql, const std::vector<Value
       statements_.erase(statement);
       // Outside a transaction nothing was lost: prepare it again once. Inside, the
       // transaction is aborted and the caller must see the error.
-      if (attempt_number == 0 && PQtransactionStatus(conn_) == PQTRANS_IDLE) continue;
+      if (attempt_number == 0 && pq().PQtransactionStatus(conn_) == PQTRANS_IDLE) continue;
     }
     raise_result_error(result.get());
   }
@@ -421,7 +424,7 @@ Task<Result> Connection::execute(const std::string& sql, const std::vector<Value
 Task<Result> Connection::execute_simple(const std::string& sql, milliseconds timeout) {
   if (broken()) fail_connection("connection is closed");
   OpScope scope(*this, timeout, "the statement");
-  if (!PQsendQuery(conn_, sql.c_str())) fail_connection(PQerrorMessage(conn_));
+  if (!pq().PQsendQuery(conn_, sql.c_str())) fail_connection(pq().PQerrorMessage(conn_));
   co_await flush();
   ResultPtr result = co_await collect();
   if (!result) co_return Result();
@@ -430,15 +433,15 @@ Task<Result> Connection::execute_simple(const std::string& sql, milliseconds tim
 }
 
 bool Connection::reusable() const noexcept {
-  return conn_ && !broken_ && !in_op_ && PQstatus(conn_) == CONNECTION_OK &&
-         PQtransactionStatus(conn_) == PQTRANS_IDLE;
+  return conn_ && !broken_ && !in_op_ && pq().PQstatus(conn_) == CONNECTION_OK &&
+         pq().PQtransactionStatus(conn_) == PQTRANS_IDLE;
 }
 
 bool Connection::in_failed_transaction() const noexcept {
-  return conn_ && PQtransactionStatus(conn_) == PQTRANS_INERROR;
+  return conn_ && pq().PQtransactionStatus(conn_) == PQTRANS_INERROR;
 }
 
-int Connection::backend_pid() const noexcept { return conn_ ? PQbackendPID(conn_) : 0; }
+int Connection::backend_pid() const noexcept { return conn_ ? pq().PQbackendPID(conn_) : 0; }
 
 void Connection::watch_while_idle(std::function<void()> on_lost) {
   idle_ = true;
@@ -452,13 +455,13 @@ void Connection::arm_idle_wait() {
       Wait::wait_read, [weak = weak_from_this()](const boost::system::error_code& ec) {
         auto self = weak.lock();
         if (!self || ec || !self->idle_) return;
-        if (!PQconsumeInput(self->conn_) || PQstatus(self->conn_) == CONNECTION_BAD) {
+        if (!pq().PQconsumeInput(self->conn_) || pq().PQstatus(self->conn_) == CONNECTION_BAD) {
           self->mark_broken();
           self->idle_ = false;
           if (auto on_lost = std::move(self->on_lost_)) on_lost();
           return;
         }
-        while (PGnotify* notification = PQnotifies(self->conn_)) PQfreemem(notification);
+        while (PGnotify* notification = pq().PQnotifies(self->conn_)) pq().PQfreemem(notification);
         self->arm_idle_wait();
       });
 }
@@ -475,14 +478,14 @@ bool Connection::check_alive() noexcept {
   // A server that closed the connection left an error message and then EOF; each read
   // consumes one of them.
   for (int i = 0; i < 4; ++i) {
-    pollfd p{PQsocket(conn_), POLLIN, 0};
+    pollfd p{pq().PQsocket(conn_), POLLIN, 0};
     if (::poll(&p, 1, 0) <= 0) break;
-    if (!PQconsumeInput(conn_) || PQstatus(conn_) == CONNECTION_BAD) {
+    if (!pq().PQconsumeInput(conn_) || pq().PQstatus(conn_) == CONNECTION_BAD) {
       mark_broken();
       return false;
     }
   }
-  return PQstatus(conn_) == CONNECTION_OK;
+  return pq().PQstatus(conn_) == CONNECTION_OK;
 }
 
 }  // namespace conduit::db::pg

@@ -5,6 +5,7 @@
 
 #include "core/current_loop.hpp"
 #include "db/error_mapping.hpp"
+#include "db/postgres/libpq_api.hpp"
 #include "db/postgres/pg_pool.hpp"
 #include "db/text_format.hpp"
 
@@ -141,6 +142,9 @@ namespace conduit::db::detail {
 std::shared_ptr<Database> open_postgres(boost::asio::io_context& io,
                                         const DatabaseConfiguration& config,
                                         const DatabaseOptions& options) {
+  // The first PostgreSQL database of the process loads libpq; without it, opening fails
+  // here, saying what to install, rather than at the first query.
+  pg::pq();
   auto settings = std::make_shared<pg::ConnectionSettings>();
   std::string conninfo = config.to_libpq_conninfo();  // validates parameter names
   auto has = [&](const char* key) { return config.parameters.count(key) > 0; };

@@ -115,9 +115,9 @@ Value parse_cell(Oid type, const char* text, int length) {
         // bytea_output = escape on this server: let libpq undo it.
         std::size_t size = 0;
         if (unsigned char* raw =
-                PQunescapeBytea(reinterpret_cast<const unsigned char*>(text), &size)) {
+                pq().PQunescapeBytea(reinterpret_cast<const unsigned char*>(text), &size)) {
           Bytes bytes(raw, raw + size);
-          PQfreemem(raw);
+          pq().PQfreemem(raw);
           return Value(std::move(bytes));
         }
       }
@@ -147,30 +147,31 @@ Value parse_cell(Oid type, const char* text, int length) {
 }  // namespace
 
 Result to_result(const PGresult* result) {
-  const int rows = PQntuples(result);
-  const int columns = PQnfields(result);
+  const LibPq& lib = pq();  // once, not per cell
+  const int rows = lib.PQntuples(result);
+  const int columns = lib.PQnfields(result);
   std::vector<std::string> names;
   names.reserve(static_cast<std::size_t>(columns));
   std::vector<Oid> types;
   types.reserve(static_cast<std::size_t>(columns));
   for (int c = 0; c < columns; ++c) {
-    names.emplace_back(PQfname(result, c));
-    types.push_back(PQftype(result, c));
+    names.emplace_back(lib.PQfname(result, c));
+    types.push_back(lib.PQftype(result, c));
   }
   std::vector<Value> cells;
   cells.reserve(static_cast<std::size_t>(rows) * static_cast<std::size_t>(columns));
   for (int r = 0; r < rows; ++r) {
     for (int c = 0; c < columns; ++c) {
-      if (PQgetisnull(result, r, c)) {
+      if (lib.PQgetisnull(result, r, c)) {
         cells.emplace_back();
       } else {
-        cells.push_back(parse_cell(types[static_cast<std::size_t>(c)], PQgetvalue(result, r, c),
-                                   PQgetlength(result, r, c)));
+        cells.push_back(parse_cell(types[static_cast<std::size_t>(c)], lib.PQgetvalue(result, r, c),
+                                   lib.PQgetlength(result, r, c)));
       }
     }
   }
   std::int64_t affected = 0;
-  if (const char* count = PQcmdTuples(const_cast<PGresult*>(result)); count && *count) {
+  if (const char* count = lib.PQcmdTuples(const_cast<PGresult*>(result)); count && *count) {
     affected = detail::parse_int64(count).value_or(0);
   }
   return Result(std::move(names), std::move(cells), affected);
@@ -178,14 +179,14 @@ Result to_result(const PGresult* result) {
 
 detail::PostgresErrorFields error_fields(const PGresult* result) {
   auto field = [&](int code) -> std::string_view {
-    const char* v = PQresultErrorField(result, code);
+    const char* v = pq().PQresultErrorField(result, code);
     return v ? std::string_view(v) : std::string_view();
   };
   detail::PostgresErrorFields f;
   f.sql_state = field(PG_DIAG_SQLSTATE);
   f.primary = field(PG_DIAG_MESSAGE_PRIMARY);
   if (f.primary.empty()) {
-    const char* message = PQresultErrorMessage(result);
+    const char* message = pq().PQresultErrorMessage(result);
     f.primary = message ? std::string_view(message) : std::string_view();
   }
   f.detail = field(PG_DIAG_MESSAGE_DETAIL);

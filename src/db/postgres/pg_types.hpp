@@ -5,8 +5,6 @@
 // Thread-safety: pure functions; a Params object is used by one thread.
 #pragma once
 
-#include <libpq-fe.h>
-
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +12,7 @@
 #include "conduit/db/result.hpp"
 #include "conduit/db/value.hpp"
 #include "db/error_mapping.hpp"
+#include "db/postgres/libpq_api.hpp"
 
 namespace conduit::db::pg {
 
@@ -37,7 +36,7 @@ inline constexpr Oid jsonb = 3802;
 }  // namespace oid
 
 struct ResultDeleter {
-  void operator()(PGresult* r) const noexcept { PQclear(r); }
+  void operator()(PGresult* r) const noexcept { pq().PQclear(r); }
 };
 using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
 
