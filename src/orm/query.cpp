@@ -1,11 +1,14 @@
 // The non-template parts of orm::Query: member-to-column lookup, the columns a query
-// selects, and conversion between the orm's canonical value types and db::Value.
-// Stateless; thread-safe.
+// selects, the steps of key paths and joins, running a statement, and conversion between
+// the orm's canonical value types and db::Value. Stateless; thread-safe.
 #include "conduit/orm/query.hpp"
 
 #include <fmt/format.h>
 
 #include <stdexcept>
+#include <string>
+#include <utility>
+#include <variant>
 
 namespace conduit::orm::detail {
 
@@ -45,6 +48,63 @@ const std::string& column_for_member(const Entity& entity, std::size_t index) {
         fmt::format("orm::Query<{}>: {} is not stored in a column", entity.name(), property.name));
   }
   return entity.column_of(property).name;
+}
+
+Hop hop_of(const Entity& entity, std::size_t index) {
+  if (index >= entity.properties().size()) {
+    throw std::invalid_argument(fmt::format(
+        "orm::Query<{}>: the member pointer names no member BOOST_DESCRIBE_STRUCT lists",
+        entity.name()));
+  }
+  const Property& property = entity.properties()[index];
+  if (!property.is_relationship() || !property.target) {
+    throw std::invalid_argument(
+        fmt::format("orm::Query<{}>: {} is not a relationship", entity.name(), property.name));
+  }
+  const Entity& target = property.target();
+  if (property.kind == PropertyKind::belongs_to) {
+    return Hop{entity.column_of(property).name, target.table().name,
+               target.column_of(target.primary_key()).name};
+  }
+  const Property* inverse = target.find_property(property.inverse);
+  if (!inverse || !inverse->column) {
+    throw std::invalid_argument(fmt::format("orm::Query<{}>: {} has no foreign key in {}",
+                                            entity.name(), property.name, target.name()));
+  }
+  return Hop{entity.column_of(entity.primary_key()).name, target.table().name,
+             target.column_of(*inverse).name};
+}
+
+void throw_joined_twice(const Entity& entity, std::size_t index) {
+  throw std::invalid_argument(fmt::format("orm::Query<{}>::join: {} is already joined",
+                                          entity.name(), entity.properties().at(index).name));
+}
+
+void throw_limited_join(const Entity& entity, std::size_t index) {
+  throw std::invalid_argument(fmt::format(
+      "orm::Query<{}>::join: the query of {} cannot have limit, offset or page_by (they would "
+      "count the related rows of all fetched objects together)",
+      entity.name(), entity.properties().at(index).name));
+}
+
+void throw_no_row_returned() {
+  throw QueryStateError("orm::Query::insert: the database returned no row for the insert");
+}
+
+Task<db::Result> execute(db::Executor& executor, Statement statement) {
+  if (statement.error) std::rethrow_exception(statement.error);
+  if (statement.timeout) {
+    co_return co_await executor.execute(statement.sql, std::move(statement.params),
+                                        *statement.timeout);
+  }
+  co_return co_await executor.execute(statement.sql, std::move(statement.params));
+}
+
+db::Value key_to_db_value(const Key& key) {
+  if (const auto* integer = std::get_if<std::int64_t>(&key)) return db::Value(*integer);
+  if (const auto* uuid = std::get_if<Uuid>(&key)) return to_db_value(*uuid);
+  if (const auto* text = std::get_if<std::string>(&key)) return db::Value(*text);
+  return db::Value(nullptr);
 }
 
 db::Value to_db_value(std::int32_t v) { return db::Value(v); }
@@ -87,14 +147,12 @@ void throw_too_many_rows(std::string_view operation, const Entity& entity) {
 }
 
 Task<std::size_t> run_delete(db::Executor& executor, Statement statement) {
-  if (statement.error) std::rethrow_exception(statement.error);
-  const db::Result result = co_await executor.execute(statement.sql, std::move(statement.params));
+  const db::Result result = co_await execute(executor, std::move(statement));
   co_return static_cast<std::size_t>(result.affected_rows());
 }
 
 Task<std::int64_t> run_count(db::Executor& executor, Statement statement) {
-  if (statement.error) std::rethrow_exception(statement.error);
-  const db::Result result = co_await executor.execute(statement.sql, std::move(statement.params));
+  const db::Result result = co_await execute(executor, std::move(statement));
   co_return result.front().get<std::int64_t>(0);
 }
 

@@ -210,18 +210,14 @@ class ManagedObjectController : public Controller {
       const bool ok = detail::with_attribute<T>(*params.page_by, [&](auto pointer) {
         using M = std::remove_cvref_t<decltype(std::declval<T&>().*pointer)>;
         const auto order = params.page_descending ? SortOrder::descending : SortOrder::ascending;
+        std::optional<detail::ValueType<M>> bound;  // nullopt: the first page
         if (params.page_value) {
-          const auto bound = detail::parse_member_text<M>(*params.page_value);
+          bound = detail::parse_member_text<M>(*params.page_value);
           if (!bound) {
             throw HttpError(400, "invalid value for 'pageBy' '" + *params.page_by + "'");
           }
-          if (params.page_descending) {
-            query.where(pointer).less_than(*bound);
-          } else {
-            query.where(pointer).greater_than(*bound);
-          }
         }
-        query.sort_by(pointer, order);
+        query.page_by(pointer, order, std::move(bound));
       });
       if (!ok) throw HttpError(400, "cannot page by '" + *params.page_by + "'");
     }

@@ -4,13 +4,22 @@
 // rather than this header.
 //
 // Every value becomes a bound parameter ($1..$n); identifiers are double-quoted, which
-// PostgreSQL and SQLite both accept.
+// PostgreSQL and SQLite both accept. Identifiers come from the model's declaration, never
+// from a request.
+//
+// A key path through a relationship (PredicateNode::Kind::related) is rendered as
+//   outer_column IN (SELECT inner_column FROM table WHERE inner_column IS NOT NULL AND ...)
+// which needs no alias for the outer table, so it works alike in SELECT, UPDATE, DELETE
+// and inside another such subquery. A SELECT with joins (JoinSpec) qualifies the query's
+// own columns with the alias "t0" and the joined ones with theirs ("t1", ...), selecting
+// the latter as "t1.<column>".
 //
 // Thread-safety: plain values and stateless functions; safe from any thread.
 #pragma once
 
 #include <boost/json/value.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -20,12 +29,14 @@
 #include <string_view>
 #include <vector>
 
+#include "conduit/core/task.hpp"
 #include "conduit/db/database.hpp"
 #include "conduit/db/result.hpp"
 #include "conduit/db/value.hpp"
 #include "conduit/orm/column.hpp"
 #include "conduit/orm/decimal.hpp"
 #include "conduit/orm/entity.hpp"
+#include "conduit/orm/key.hpp"
 #include "conduit/orm/uuid.hpp"
 
 namespace conduit::orm::detail {
@@ -52,15 +63,27 @@ enum class Op : unsigned char {
 struct PredicateNode;
 using PredicatePtr = std::shared_ptr<const PredicateNode>;
 
+// One step of a key path: the rows whose `outer_column` is among the `inner_column`
+// values of the rows of `table` that match the rest of the path.
+struct Hop {
+  std::string outer_column;
+  std::string table;
+  std::string inner_column;
+};
+
 struct PredicateNode {
-  enum class Kind : unsigned char { leaf, all, any, negate };
+  enum class Kind : unsigned char { leaf, all, any, negate, related };
   Kind kind = Kind::leaf;
-  // Leaves only.
+  // Leaves: the column compared; related: the outer column of the hop.
   std::string column;
+  // Leaves only.
   Op op = Op::equal;
   bool case_insensitive = false;
   std::vector<db::Value> values;
-  // all/any: the operands; negate: the one operand.
+  // related only: the hop's table and inner column.
+  std::string table;
+  std::string inner_column;
+  // all/any: the operands; negate: the one operand; related: the condition on `table`.
   std::vector<PredicatePtr> children;
 };
 
@@ -68,10 +91,27 @@ PredicatePtr make_leaf(std::string column, Op op, std::vector<db::Value> values,
                        bool case_insensitive);
 PredicatePtr make_group(PredicateNode::Kind kind, std::vector<PredicatePtr> children);
 PredicatePtr make_not(PredicatePtr child);
+PredicatePtr make_related(const Hop& hop, PredicatePtr condition);
 
 struct SortKey {
   std::string column;
   bool descending = false;
+};
+
+// A LEFT OUTER JOIN of a to-one relationship, read back in the same row.
+struct JoinSpec {
+  std::string table;
+  std::string alias;          // "t1", "t2", ...
+  std::string join_column;    // of the joined table, equal to
+  std::string parent_column;  // this column of the query's table
+  std::vector<std::string> columns;
+};
+
+// Keyset paging (Conduit's pageBy): sorted by `key` first, and when `bound` is set only
+// the rows strictly after it in that order.
+struct PageSpec {
+  SortKey key;
+  PredicatePtr bound;
 };
 
 // A query's clauses, independent of the model type.
@@ -79,6 +119,8 @@ struct QuerySpec {
   std::string table;
   std::vector<PredicatePtr> where;  // ANDed
   std::vector<SortKey> sort;
+  std::optional<PageSpec> page;  // fetch only
+  std::vector<JoinSpec> joins;   // fetch only
   std::optional<std::int64_t> limit;
   std::optional<std::int64_t> offset;
   bool can_modify_all = false;
@@ -90,6 +132,20 @@ struct Statement {
   std::string sql;
   std::vector<db::Value> params;
   std::exception_ptr error;
+  // Instead of the database's default statement timeout.
+  std::optional<std::chrono::milliseconds> timeout;
+};
+
+// Runs `statement` (rethrowing its error first) with its timeout.
+Task<db::Result> execute(db::Executor& executor, Statement statement);
+
+enum class Aggregate : unsigned char { sum, average, minimum, maximum };
+// How an aggregate treats its column's values.
+enum class AggregateInput : unsigned char {
+  integer,  // the sum is cast to BIGINT (PostgreSQL's sum(bigint) is numeric)
+  real,
+  decimal,  // exact text on SQLite: aggregated as REAL there
+  timestamp,
 };
 
 // `limit` overrides the spec's when set (fetch_one asks for two rows).
@@ -105,6 +161,20 @@ Statement update_sql(db::Dialect dialect, const QuerySpec& spec,
                      const std::vector<std::string>& names, std::vector<db::Value> values,
                      const std::vector<std::string>& returning);
 Statement delete_sql(db::Dialect dialect, const QuerySpec& spec);
+// One INSERT with a VALUES row per element of `rows` (each as long as `names`, which must
+// not be empty).
+Statement insert_many_sql(db::Dialect dialect, const QuerySpec& spec,
+                          const std::vector<std::string>& names,
+                          std::vector<std::vector<db::Value>> rows,
+                          const std::vector<std::string>& returning);
+// SELECT fn(column) over the rows the predicates match (sorting, paging, limit and
+// offset do not apply). An average is a double precision.
+Statement aggregate_sql(db::Dialect dialect, const QuerySpec& spec, Aggregate function,
+                        AggregateInput input, const std::string& column);
+// The most bound parameters one statement gets: 65535 (PostgreSQL's protocol limit) or
+// 999 on SQLite (its limit is 32766, but it handles `$n` names in quadratic time, so
+// smaller statements are faster; see sql_builder.cpp).
+std::size_t max_parameters(db::Dialect dialect) noexcept;
 
 // "name" with embedded quotes doubled.
 std::string quote_identifier(std::string_view name);
@@ -131,6 +201,8 @@ db::Value to_db_value(const Timestamp& v);
 db::Value to_db_value(const boost::json::value& v);
 db::Value to_db_value(const Uuid& v);
 db::Value to_db_value(const Decimal& v);
+// A primary-key value as a parameter; null for a null key.
+db::Value key_to_db_value(const Key& key);
 
 void from_db_value(const db::Value& v, std::int32_t& out);
 void from_db_value(const db::Value& v, std::int64_t& out);
