@@ -13,6 +13,9 @@
 #   CONDUIT_PG_TEST_DIR   directory of the cluster (default ${TMPDIR:-/tmp}/conduit-pg-test-<port>)
 #   PG_BIN                PostgreSQL server binaries (default: newest /usr/lib/postgresql/*/bin,
 #                         15 when present)
+#   CONDUIT_PG_TEST_SSL   1: TLS on, with a self-signed certificate for 127.0.0.1 in
+#                         <dir>/server.crt (clients may verify against it), and a role
+#                         conduit_ssl (password conduit_ssl_pw) that may only connect over TLS
 #
 # When run as root the server runs as the `postgres` OS user (PostgreSQL refuses root);
 # as a normal user it runs as that user. Durability is traded for speed (fsync off).
@@ -94,10 +97,26 @@ synchronous_commit = off
 full_page_writes = off
 max_connections = 100
 shared_buffers = 32MB
-ssl = off
 logging_collector = off
 log_min_messages = warning
 EOF
+  if [[ "${CONDUIT_PG_TEST_SSL:-0}" == 1 ]]; then
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
+      -addext "subjectAltName=IP:127.0.0.1" -keyout "${data}/server.key" \
+      -out "${data}/server.crt" >/dev/null 2>&1
+    chmod 600 "${data}/server.key"
+    if [[ "$(id -u)" == 0 ]]; then chown postgres: "${data}/server.key" "${data}/server.crt"; fi
+    cp "${data}/server.crt" "${dir}/server.crt"
+    chmod 644 "${dir}/server.crt"
+    echo "ssl = on" >>"${data}/postgresql.conf"
+    # conduit_ssl may only come in over TLS: checked before the generic host lines.
+    { echo "hostnossl all conduit_ssl 127.0.0.1/32 reject"; cat "${data}/pg_hba.conf"; } \
+      >"${data}/pg_hba.conf.new"
+    mv "${data}/pg_hba.conf.new" "${data}/pg_hba.conf"
+    if [[ "$(id -u)" == 0 ]]; then chown postgres: "${data}/pg_hba.conf"; fi
+  else
+    echo "ssl = off" >>"${data}/postgresql.conf"
+  fi
   as_owner "${bin}/pg_ctl" -D "${data}" -l "${dir}/server.log" -w -t 60 start >/dev/null || {
     cat "${dir}/server.log" >&2
     exit 1
@@ -105,6 +124,11 @@ EOF
   as_owner "${bin}/psql" -X -q -v ON_ERROR_STOP=1 -h "${dir}" -p "${port}" -U postgres -d postgres \
     -c "CREATE ROLE ${role} LOGIN PASSWORD '${password}'" \
     -c "CREATE DATABASE ${database} OWNER ${role}" >/dev/null
+  if [[ "${CONDUIT_PG_TEST_SSL:-0}" == 1 ]]; then
+    as_owner "${bin}/psql" -X -q -v ON_ERROR_STOP=1 -h "${dir}" -p "${port}" -U postgres \
+      -d postgres -c "CREATE ROLE conduit_ssl LOGIN PASSWORD 'conduit_ssl_pw'" \
+      -c "GRANT ALL ON DATABASE ${database} TO conduit_ssl" >/dev/null
+  fi
 }
 
 case "${1:-}" in

@@ -7,12 +7,16 @@
 
 #include "conduit/app/application_channel.hpp"
 #include "conduit/db/database.hpp"
+#include "conduit/orm/data_model.hpp"
 #include "heroes_config.hpp"
 
 namespace heroes {
 
 class HeroesChannel : public conduit::ApplicationChannel {
  public:
+  // The models `heroes db generate|validate|schema` compare with migrations/.
+  static const conduit::orm::DataModel& data_model();
+
   conduit::Task<void> prepare() override;
   std::shared_ptr<conduit::Controller> entry_point() override;
   conduit::Task<void> close() override;

@@ -7,27 +7,19 @@
 
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "conduit/config/configuration.hpp"
 #include "conduit/config/database_configuration.hpp"
 
 namespace heroes {
 
-struct HeroSeed {
-  std::string name;
-};
-BOOST_DESCRIBE_STRUCT(HeroSeed, (), (name))
-
 struct HeroesConfig {
   // `sqlite:heroes.db` (the default config), `sqlite::memory:`, or a postgres:// URL;
   // heroku.yaml says `database: $DATABASE_URL`.
   conduit::DatabaseConfiguration database;
-  // Heroes inserted when the table is first created.
-  std::vector<HeroSeed> heroes;
   // Directory served under /files/ (relative to the working directory).
   std::optional<std::string> public_directory;
 };
-BOOST_DESCRIBE_STRUCT(HeroesConfig, (), (database, heroes, public_directory))
+BOOST_DESCRIBE_STRUCT(HeroesConfig, (), (database, public_directory))
 
 }  // namespace heroes

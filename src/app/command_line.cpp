@@ -2,11 +2,12 @@
 //
 //   <app> serve [-p PORT] [-a ADDRESS] [-n THREADS] [-c CONFIG] [--ssl-certificate-path F
 //               --ssl-key-path F] [--ipv6-only] [--trust-proxy] [--log-level L]
+//   <app> db generate|upgrade|validate|list|get-version|schema ...   (db_command.cpp)
 //
 // Flags and defaults follow `conduit serve`; `$PORT` is honoured when --port is absent,
 // as Heroku starts web dynos with it. Errors print one line starting with "***" that
-// names the problem and how to fix it, and exit 1. Further commands (db, auth,
-// document) register here as they land.
+// names the problem and how to fix it, and exit 1. Further commands (auth, document)
+// register here as they land.
 //
 // Thread-safety: called once from main().
 #include <CLI/CLI.hpp>
@@ -15,6 +16,7 @@
 #include <exception>
 #include <filesystem>
 
+#include "app/db_command.hpp"
 #include "conduit/app/application.hpp"
 #include "conduit/core/log.hpp"
 
@@ -135,6 +137,8 @@ int run(int argc, char** argv, const ApplicationSpec& spec) {
   app.require_subcommand(1);
   ServeFlags serve_flags;
   add_serve_command(app, serve_flags);
+  detail::DbFlags db_flags;
+  detail::add_db_command(app, db_flags);
   auto is_command = [&app](const char* name) {
     for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
       if (sub->get_name() == name) return true;
@@ -157,6 +161,7 @@ int run(int argc, char** argv, const ApplicationSpec& spec) {
     return fail(std::string(e.what()) + " (run '" + spec.name + " --help' for usage)");
   }
   if (app.got_subcommand("serve")) return serve(spec, serve_flags);
+  if (app.got_subcommand("db")) return detail::run_db_command(app, spec, db_flags);
   return fail("no command given (run '" + spec.name + " --help' for usage)");
 }
 

@@ -32,8 +32,16 @@ class HeroesApp : public ::testing::Test {
     fs::create_directories(dir_);
     std::ofstream(dir_ / "config.yaml")
         << "database: sqlite:" << (dir_ / "heroes.db").string() << "\n"
-        << "heroes:\n  - name: Mr. Nice\n  - name: Narco\n  - name: Bombasto\n"
         << "public_directory: " << kHeroesDir << "/public\n";
+    // The release phase first: the demo's migrations create and seed the table.
+    auto upgraded = run_command(
+        {{HEROES_BINARY, "db", "upgrade", "--config-path", (dir_ / "config.yaml").string(),
+          "--migration-directory", kHeroesDir + "/migrations"},
+         {},
+         {"DATABASE_URL"},
+         dir_.string()},
+        60s);
+    ASSERT_EQ(upgraded.status, 0) << upgraded.out << upgraded.err;
     start();
   }
   void start() {
@@ -149,13 +157,13 @@ TEST(HeroesConfig, BadConfigurationFailsWithFileLineAndKey) {
   fs::path dir = fs::temp_directory_path() / ("heroes-config-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   std::ofstream(dir / "config.yaml")
-      << "database: \"sqlite::memory:\"\nheroes:\n  - name: A\n  - nmae: B\n";
+      << "database: \"sqlite::memory:\"\npublic_directory: public\nheroes:\n  - name: A\n";
   ChildProcess::Options o;
   o.argv = {HEROES_BINARY, "serve", "-p", "0", "-a", "127.0.0.1"};
   o.working_directory = dir.string();
   auto result = run_command(o, 20s);
   EXPECT_EQ(result.status, 1);
-  EXPECT_NE(result.err.find("config.yaml:4:5: heroes[1]"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("config.yaml:3:1: unexpected key"), std::string::npos) << result.err;
   EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
 
   o.argv = {HEROES_BINARY, "serve", "-p", "0", "-c", (dir / "missing.yaml").string()};
@@ -175,11 +183,19 @@ TEST(HeroesAppPostgres, ServesHeroesFromPostgres) {
         run_command({{"/usr/bin/psql", url, "-v", "ON_ERROR_STOP=1", "-qc", sql}, {}, {}, ""}, 30s);
     ASSERT_EQ(r.status, 0) << r.err;
   };
-  psql("DROP TABLE IF EXISTS heroes");
+  psql("DROP TABLE IF EXISTS heroes; DROP TABLE IF EXISTS _conduit_version_pgsql");
   fs::path dir = fs::temp_directory_path() / ("heroes-pg-" + std::to_string(::getpid()));
   fs::create_directories(dir);
-  std::ofstream(dir / "config.yaml")
-      << "database: $HEROES_DATABASE_URL\nheroes:\n  - name: Pg One\n";
+  std::ofstream(dir / "config.yaml") << "database: $HEROES_DATABASE_URL\n";
+  // Heroku's release phase, then its web process: the Procfile's two commands.
+  auto upgraded = run_command({{HEROES_BINARY, "db", "upgrade", "--connect", url,
+                                "--migration-directory", kHeroesDir + "/migrations"},
+                               {},
+                               {},
+                               dir.string()},
+                              60s);
+  ASSERT_EQ(upgraded.status, 0) << upgraded.out << upgraded.err;
+  EXPECT_EQ(upgraded.out.find("conduit_test_pw"), std::string::npos);
   ChildProcess::Options o;
   o.argv = {HEROES_BINARY, "serve",     "-p", "0",
             "-a",          "127.0.0.1", "-c", (dir / "config.yaml").string()};
@@ -191,7 +207,7 @@ TEST(HeroesAppPostgres, ServesHeroesFromPostgres) {
   std::string out = child.stdout_text();
   ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(listening on http://\S+:(\d+))")));
   auto port = static_cast<std::uint16_t>(std::stoi(m[1]));
-  EXPECT_EQ(http_request(port, "GET", "/heroes").body, R"([{"id":1,"name":"Pg One"}])");
+  EXPECT_EQ(http_request(port, "GET", "/heroes?count=1").body, R"([{"id":1,"name":"Mr. Nice"}])");
   auto created = http_request(port, "POST", "/heroes", "Content-Type: application/json\r\n",
                               R"({"name":"Pg Two"})");
   EXPECT_EQ(created.status, 201);
@@ -201,8 +217,8 @@ TEST(HeroesAppPostgres, ServesHeroesFromPostgres) {
             409);
   child.send_signal(SIGTERM);
   EXPECT_EQ(child.wait_exit(15s), 0);
-  EXPECT_EQ(child.stdout_text().find("Pg One"), std::string::npos);  // no data in logs
-  psql("DROP TABLE IF EXISTS heroes");
+  EXPECT_EQ(child.stdout_text().find("Mr. Nice"), std::string::npos);  // no data in logs
+  psql("DROP TABLE IF EXISTS heroes; DROP TABLE IF EXISTS _conduit_version_pgsql");
   fs::remove_all(dir);
 }
 

@@ -270,9 +270,12 @@ TEST_F(PostgresTest, ConnectsByHostNameAndThroughAUnixSocket) {
             "conduit_test");
 }
 
-TEST_F(PostgresTest, RequiredSslAgainstAServerWithoutSslIs503) {
+// TLS that cannot be had (here: a certificate that cannot be verified, whether or not the
+// test cluster runs with TLS) is a connection failure, hence 503, never a plain-text retry.
+TEST_F(PostgresTest, SslThatCannotBeVerifiedIs503) {
   auto config = testing::postgres_config();
-  config.parameters["sslmode"] = "require";
+  config.parameters["sslmode"] = "verify-full";
+  config.parameters["sslrootcert"] = "/nonexistent/conduit-root.crt";
   DatabaseError error(ErrorKind::query_failed, "");
   const std::string message = error_of(loop_, config, {}, &error);
   EXPECT_EQ(error.kind(), ErrorKind::connection_failed) << message;

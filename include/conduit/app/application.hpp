@@ -5,12 +5,13 @@
 // each event loop's channel lifecycle and starts answering. stop() is graceful: stop
 // accepting, let in-flight requests finish within ServerLimits::shutdown_grace, close
 // the channels. conduit::run is the application binary's main(): it parses the
-// command line (`serve ...`, later `db ...`, `auth ...`, `document ...`).
+// command line (`serve ...`, `db ...`; later `auth ...`, `document ...`).
 //
 // Thread-safety: start(), stop(), wait() and port() may be called from any thread;
 // stop() is idempotent.
 #pragma once
 
+#include <concepts>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -23,6 +24,10 @@
 
 namespace conduit {
 
+namespace orm {
+class DataModel;
+}
+
 using ChannelFactory = std::function<std::unique_ptr<ApplicationChannel>()>;
 using InitializeHook = std::function<Task<void>(ApplicationOptions&)>;
 
@@ -33,6 +38,9 @@ struct ApplicationSpec {
   std::string description;
   ChannelFactory make_channel;
   InitializeHook initialize;  // optional, runs once before the loops start
+  // The application's data model, for the `db` commands (generate, validate, schema);
+  // empty when the application stores nothing. Taken from a static Channel::data_model().
+  std::function<const orm::DataModel&()> data_model;
 };
 
 template <class Channel>
@@ -46,6 +54,11 @@ ApplicationSpec application_spec(std::string name) {
                   { Channel::initialize_application(o) } -> std::same_as<Task<void>>;
                 }) {
     spec.initialize = [](ApplicationOptions& o) { return Channel::initialize_application(o); };
+  }
+  if constexpr (requires {
+                  { Channel::data_model() } -> std::convertible_to<const orm::DataModel&>;
+                }) {
+    spec.data_model = []() -> const orm::DataModel& { return Channel::data_model(); };
   }
   return spec;
 }

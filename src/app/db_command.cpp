@@ -1,0 +1,388 @@
+// `<app> db ...`: the migration commands of an application binary (Conduit's names/flags).
+//
+//   db generate [--name NAME] [--rename-table OLD:NEW] [--rename-column TABLE.OLD:NEW]
+//   db upgrade [-c URL | --database-config FILE | --config-path FILE] [--ssl-mode MODE]
+//   db validate | db list [-c URL] | db get-version [-c URL] | db schema [--machine]
+// All take --migration-directory (default "migrations"). Where the database is, in order:
+// --connect, --database-config (default database.yaml when it exists; Conduit's map form or
+// a URL), the `database` key of --config-path (default config.yaml), $DATABASE_URL.
+// Progress goes to stdout, one line per event (the release phase log); failures print one
+// "*** " line to stderr and exit 1. No output ever contains the database password.
+//
+// Thread-safety: runs once from main(), on its own event loop on the calling thread.
+#include "app/db_command.hpp"
+
+#include <fmt/format.h>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+#include <optional>
+
+#include "conduit/config/config_context.hpp"
+#include "conduit/config/config_error.hpp"
+#include "conduit/config/config_node.hpp"
+#include "conduit/config/configuration.hpp"
+#include "conduit/db/database.hpp"
+#include "conduit/migration/generator.hpp"
+#include "conduit/migration/migration_error.hpp"
+#include "conduit/migration/migration_file.hpp"
+#include "conduit/migration/migrator.hpp"
+#include "conduit/orm/data_model.hpp"
+#include "core/current_loop.hpp"
+
+namespace conduit::detail {
+
+namespace {
+
+// One line, whatever the message holds (libpq's messages and SQL statements span lines).
+int fail(const std::string& message) {
+  std::string line;
+  bool space = false;
+  for (char c : message) {
+    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+      space = !line.empty();
+      continue;
+    }
+    if (space) line += ' ';
+    space = false;
+    line += c;
+  }
+  std::fprintf(stderr, "*** %s\n", line.c_str());
+  std::fflush(stderr);
+  return 1;
+}
+
+void say(const std::string& line) {
+  std::fprintf(stdout, "%s\n", line.c_str());
+  std::fflush(stdout);
+}
+
+void add_connection_options(CLI::App* command, DbFlags& flags) {
+  command->add_option("-c,--connect", flags.connect,
+                      "postgres://user:password@host:port/database (or sqlite:path); wins "
+                      "over the files");
+  command->add_option("--database-config", flags.database_config,
+                      "YAML file with the database (a URL, or host/port/databaseName/...); "
+                      "default database.yaml when it exists");
+  command
+      ->add_option("--config-path", flags.config_path,
+                   "Application configuration whose `database` key is used")
+      ->capture_default_str();
+  command
+      ->add_option("--ssl-mode", flags.ssl_mode,
+                   "disable, prefer, require or verify-full (default: the URL's sslmode, "
+                   "else prefer)")
+      ->check(CLI::IsMember({"disable", "prefer", "require", "verify-full", "verifyFull"}));
+}
+
+void add_directory_option(CLI::App* command, DbFlags& flags) {
+  command
+      ->add_option("--migration-directory", flags.migration_directory,
+                   "Where the migration files are")
+      ->capture_default_str();
+}
+
+// Where the database is (see the file comment). Throws ConfigError.
+DatabaseConfiguration resolve_database(const DbFlags& flags) {
+  DatabaseConfiguration config;
+  auto from_file = [](const std::string& path, const char* key) {
+    ConfigNode document = read_yaml_file(path);
+    ConfigContext ctx(path);
+    const ConfigNode* node = &document;
+    if (key) {
+      node = document.find(key);
+      if (!node) throw ConfigError(path, 0, 0, "", std::string("has no '") + key + "' key");
+      return ctx.child(key).decode<DatabaseConfiguration>(*node);
+    }
+    return ctx.decode<DatabaseConfiguration>(*node);
+  };
+  namespace fs = std::filesystem;
+  if (!flags.connect.empty()) {
+    config = DatabaseConfiguration::parse_url(flags.connect);
+  } else if (!flags.database_config.empty()) {
+    config = from_file(flags.database_config, nullptr);
+  } else if (fs::exists("database.yaml")) {
+    config = from_file("database.yaml", nullptr);
+  } else if (fs::exists(flags.config_path) &&
+             read_yaml_file(flags.config_path).find("database") != nullptr) {
+    config = from_file(flags.config_path, "database");
+  } else if (const char* url = std::getenv("DATABASE_URL"); url && *url) {
+    config = DatabaseConfiguration::parse_url(url);
+  } else {
+    throw ConfigError(
+        "no database to connect to: pass --connect postgres://user:password@host:port/database, "
+        "or --database-config FILE, or give " +
+        flags.config_path + " a `database` key, or set DATABASE_URL");
+  }
+  if (!flags.ssl_mode.empty() && config.kind == DatabaseKind::postgresql) {
+    config.parameters["sslmode"] = flags.ssl_mode == "verifyFull" ? "verify-full" : flags.ssl_mode;
+  }
+  return config;
+}
+
+// Runs `body` with a database on an event loop on this thread; returns its exit code.
+int with_database(const DbFlags& flags, std::function<Task<int>(db::Database&)> body) {
+  DatabaseConfiguration config;
+  try {
+    config = resolve_database(flags);
+  } catch (const ConfigError& error) {
+    return fail(error.what());
+  }
+  boost::asio::io_context io;
+  set_current_io_context(&io);
+  int code = 1;
+  std::exception_ptr failure;
+  std::string where;
+  auto task = [&]() -> Task<int> {
+    db::DatabaseOptions options;
+    options.max_connections = 1;
+    std::shared_ptr<db::Database> database = db::Database::open(config, options);
+    where = database->redacted_url();
+    std::exception_ptr error;
+    int result = 1;
+    try {
+      result = co_await body(*database);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    co_await database->close();
+    if (error) std::rethrow_exception(error);
+    co_return result;
+  };
+  // SQLite answers from its worker thread by posting to the loop: until then the loop has
+  // no handler of its own pending, so a guard keeps run() from returning early.
+  auto guard = boost::asio::make_work_guard(io);
+  spawn(task(), [&](std::exception_ptr e, std::optional<int> value) {
+    failure = e;
+    if (value) code = *value;
+    guard.reset();
+  });
+  io.run();
+  set_current_io_context(nullptr);
+  if (!failure) return code;
+  try {
+    std::rethrow_exception(failure);
+  } catch (const migration::MigrationError& error) {
+    return fail(error.what());
+  } catch (const db::UnavailableError& error) {
+    return fail(fmt::format("cannot reach the database {}: {}", where, error.what()));
+  } catch (const ConfigError& error) {
+    return fail(error.what());
+  } catch (const std::exception& error) {
+    return fail(fmt::format("database {}: {}", where, error.what()));
+  }
+}
+
+const orm::DataModel* model_of(const ApplicationSpec& spec) {
+  return spec.data_model ? &spec.data_model() : nullptr;
+}
+
+int no_model(const ApplicationSpec& spec) {
+  return fail(spec.name +
+              " has no data model: give its channel a `static const orm::DataModel& "
+              "data_model()` listing the models");
+}
+
+std::optional<migration::Renames> parse_renames(const DbFlags& flags, std::string& error) {
+  migration::Renames renames;
+  for (const std::string& r : flags.rename_tables) {
+    auto colon = r.find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == r.size()) {
+      error = "--rename-table '" + r + "': write OLD:NEW, e.g. --rename-table _hero:_heroes";
+      return std::nullopt;
+    }
+    renames.tables.emplace_back(r.substr(0, colon), r.substr(colon + 1));
+  }
+  for (const std::string& r : flags.rename_columns) {
+    auto dot = r.find('.');
+    auto colon = r.find(':');
+    if (dot == std::string::npos || colon == std::string::npos || dot == 0 || colon < dot + 2 ||
+        colon + 1 == r.size()) {
+      error = "--rename-column '" + r +
+              "': write TABLE.OLD:NEW (TABLE by its new name), e.g. --rename-column _hero.nam:name";
+      return std::nullopt;
+    }
+    renames.columns.push_back(
+        {r.substr(0, dot), r.substr(dot + 1, colon - dot - 1), r.substr(colon + 1)});
+  }
+  return renames;
+}
+
+void print_diff(const migration::SchemaDiff& diff) {
+  for (const migration::Operation& op : diff.operations) say("  - " + migration::describe(op));
+  for (const std::string& warning : diff.warnings) say("WARNING: " + warning);
+}
+
+int generate(const ApplicationSpec& spec, const DbFlags& flags) {
+  const orm::DataModel* model = model_of(spec);
+  if (!model) return no_model(spec);
+  std::string error;
+  auto renames = parse_renames(flags, error);
+  if (!renames) return fail(error);
+  migration::GenerateOptions options;
+  if (!flags.name.empty()) options.name = flags.name;
+  options.renames = std::move(*renames);
+  std::string found;
+  for (const orm::SchemaTable& table : model->schema().tables) {
+    found += (found.empty() ? "" : ", ") + table.name;
+  }
+  say("Tables in the data model: " + found);
+  auto result = migration::generate_migration(flags.migration_directory, model->schema(), options);
+  if (result.file.empty()) {
+    say("No changes: the migration files already describe the data model. Nothing written.");
+    return 0;
+  }
+  say(fmt::format("Changes in version {}:", result.version));
+  print_diff(result.diff);
+  say("Created new migration file " + result.file.string() + ".");
+  return 0;
+}
+
+int validate(const ApplicationSpec& spec, const DbFlags& flags) {
+  const orm::DataModel* model = model_of(spec);
+  if (!model) return no_model(spec);
+  auto result = migration::validate_migrations(flags.migration_directory, model->schema());
+  if (result.valid()) {
+    say("Validation OK");
+    say(fmt::format("Latest version is {}.", result.latest_version));
+    return 0;
+  }
+  say("Validation failed: the data model differs from the migration files by:");
+  print_diff(result.diff);
+  say("Run 'db generate' to write a migration with these changes.");
+  return 1;
+}
+
+int schema(const ApplicationSpec& spec, const DbFlags& flags) {
+  const orm::DataModel* model = model_of(spec);
+  if (!model) return no_model(spec);
+  const boost::json::value json = model->to_json();
+  say(flags.machine ? boost::json::serialize(json) : pretty_json(json));
+  return 0;
+}
+
+int upgrade(const DbFlags& flags) {
+  auto migrations = migration::read_migration_directory(flags.migration_directory);
+  if (migrations.empty()) {
+    return fail("No migration files in " + flags.migration_directory +
+                ". Run 'db generate' first.");
+  }
+  return with_database(flags, [&](db::Database& db) -> Task<int> {
+    migration::UpgradeOptions options;
+    options.progress = say;
+    options.statement_timeout =
+        std::chrono::milliseconds(static_cast<long long>(flags.statement_timeout_seconds * 1000));
+    migration::UpgradeResult result = co_await migration::upgrade(db, migrations, options);
+    if (result.applied.empty()) {
+      say(fmt::format("Database version is already current (version: {}).", result.from_version));
+    } else {
+      say(fmt::format("Applied {} migration(s): database version is now {}.", result.applied.size(),
+                      result.to_version));
+    }
+    co_return 0;
+  });
+}
+
+int get_version(const DbFlags& flags) {
+  return with_database(flags, [](db::Database& db) -> Task<int> {
+    const std::uint32_t version = co_await migration::current_version(db);
+    if (version == 0) {
+      say("This database hasn't had a migration yet.");
+    } else {
+      say(fmt::format("Current version: {}", version));
+    }
+    co_return 0;
+  });
+}
+
+int list(const DbFlags& flags) {
+  auto migrations = migration::read_migration_directory(flags.migration_directory);
+  if (migrations.empty()) {
+    say("No migration files in " + flags.migration_directory + ".");
+    return 0;
+  }
+  const bool with_db = !flags.connect.empty() || !flags.database_config.empty();
+  auto print = [&](const std::vector<migration::AppliedVersion>* applied) {
+    say(applied ? " Version  | Applied             | Path" : " Version  | Path");
+    for (const migration::Migration& m : migrations) {
+      if (!applied) {
+        say(fmt::format(" {:08} | {}", m.version, m.path.string()));
+        continue;
+      }
+      std::string when = "pending";
+      for (const auto& a : *applied) {
+        if (a.version == m.version) when = a.date_of_upgrade;
+      }
+      say(fmt::format(" {:08} | {:<19} | {}", m.version, when, m.path.string()));
+    }
+  };
+  if (!with_db) {
+    print(nullptr);
+    return 0;
+  }
+  return with_database(flags, [&](db::Database& db) -> Task<int> {
+    const auto applied = co_await migration::applied_versions(db);
+    print(&applied);
+    co_return 0;
+  });
+}
+
+}  // namespace
+
+void add_db_command(CLI::App& app, DbFlags& flags) {
+  CLI::App* db = app.add_subcommand("db", "Migrations: generate, upgrade, validate, ...");
+  db->require_subcommand(1);
+  CLI::App* generate = db->add_subcommand(
+      "generate", "Write the next migration file from the data model (no database needed)");
+  generate->add_option("--name", flags.name, "The migration's name (default initial/unnamed)");
+  generate->add_option("--rename-table", flags.rename_tables,
+                       "OLD:NEW: a table was renamed (otherwise a delete and an add)");
+  generate->add_option("--rename-column", flags.rename_columns,
+                       "TABLE.OLD:NEW: a column was renamed (otherwise a delete and an add)");
+  add_directory_option(generate, flags);
+
+  CLI::App* upgrade = db->add_subcommand("upgrade", "Apply pending migrations in one transaction");
+  add_connection_options(upgrade, flags);
+  add_directory_option(upgrade, flags);
+  upgrade
+      ->add_option("--statement-timeout", flags.statement_timeout_seconds,
+                   "Seconds one statement (or waiting for a concurrent upgrade) may take")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+
+  CLI::App* validate = db->add_subcommand("validate", "Check the files against the data model");
+  add_directory_option(validate, flags);
+  CLI::App* list = db->add_subcommand("list", "List the migration files (and what is applied)");
+  add_directory_option(list, flags);
+  add_connection_options(list, flags);
+  CLI::App* version = db->add_subcommand("get-version", "Print the database's version");
+  add_connection_options(version, flags);
+  CLI::App* schema = db->add_subcommand("schema", "Print the data model's schema as JSON");
+  schema->add_flag("--machine", flags.machine, "Compact JSON");
+}
+
+int run_db_command(CLI::App& app, const ApplicationSpec& spec, const DbFlags& flags) {
+  CLI::App* db = app.get_subcommand("db");
+  try {
+    if (db->got_subcommand("generate")) return generate(spec, flags);
+    if (db->got_subcommand("upgrade")) return upgrade(flags);
+    if (db->got_subcommand("validate")) return validate(spec, flags);
+    if (db->got_subcommand("list")) return list(flags);
+    if (db->got_subcommand("get-version")) return get_version(flags);
+    if (db->got_subcommand("schema")) return schema(spec, flags);
+  } catch (const migration::MigrationError& error) {
+    return fail(error.what());
+  } catch (const ConfigError& error) {
+    return fail(error.what());
+  } catch (const std::exception& error) {
+    return fail(error.what());
+  }
+  return fail("no db command given (run '" + spec.name + " db --help')");
+}
+
+}  // namespace conduit::detail

@@ -1,0 +1,41 @@
+// The `db` command of an application binary: its flags and how command_line.cpp runs it.
+// See db_command.cpp for the commands and where the database comes from.
+//
+// Thread-safety: used once from main().
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+#include <boost/json/fwd.hpp>
+
+#include "conduit/app/application.hpp"
+
+namespace conduit::detail {
+
+struct DbFlags {
+  std::string migration_directory = "migrations";
+  // generate
+  std::string name;
+  std::vector<std::string> rename_tables;
+  std::vector<std::string> rename_columns;
+  // connecting commands
+  std::string connect;
+  std::string database_config;
+  std::string config_path = "config.yaml";
+  std::string ssl_mode;
+  double statement_timeout_seconds = 1800;
+  // schema
+  bool machine = false;
+};
+
+void add_db_command(CLI::App& app, DbFlags& flags);
+// After parsing, when app.got_subcommand("db"): runs it and returns the exit code.
+int run_db_command(CLI::App& app, const ApplicationSpec& spec, const DbFlags& flags);
+
+// Indented JSON (two spaces), for output people read.
+std::string pretty_json(const boost::json::value& value);
+
+}  // namespace conduit::detail
