@@ -296,7 +296,8 @@ inline Task<orm::SchemaTable> read_sqlite_table(db::Executor& db, std::string na
 }  // namespace detail
 
 // Every table with its columns, keys, indexes and unique sets, and the names of indexes,
-// constraints and sequences.
+// constraints and sequences; the migration version table is not part of any model and is
+// left out.
 inline Task<Catalog> read_catalog(db::Executor& db) {
   const bool postgres = db.dialect() == db::Dialect::postgres;
   Catalog catalog;
@@ -307,6 +308,7 @@ inline Task<Catalog> read_catalog(db::Executor& db) {
                  "'sqlite\\_%' ESCAPE '\\' ORDER BY 1");
   for (const db::Row& row : tables) {
     const std::string name = row.get<std::string>(0);
+    if (name == "_conduit_version_pgsql") continue;
     if (postgres) {
       catalog.schema.tables.push_back(
           co_await detail::read_postgres_table(db, name, catalog.names));

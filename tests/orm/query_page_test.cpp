@@ -96,7 +96,12 @@ TEST(QueryPageSqlTest, BoundJoinsThePredicatesAndTheKeySortsFirst) {
   spec.table = "t";
   spec.where.push_back(detail::make_leaf("a", detail::Op::equal, {1}, false));
   spec.sort.push_back({"b", false});
-  spec.page = detail::PageSpec{{"c", true}, detail::make_leaf("c", detail::Op::less, {9}, false)};
+  // (Built member by member: GCC 12 -O2 warns maybe-uninitialized on the braced temporary.)
+  detail::PageSpec page;
+  page.key.column = "c";
+  page.key.descending = true;
+  page.bound = detail::make_leaf("c", detail::Op::less, {9}, false);
+  spec.page = std::move(page);
   spec.limit = 5;
   const auto statement = detail::select_sql(db::Dialect::postgres, spec, {"id"});
   EXPECT_EQ(statement.sql,
