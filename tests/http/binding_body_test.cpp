@@ -1,10 +1,12 @@
 // Tests for Body<> bindings in a ResourceController: described structs and lists of them
 // (valid, wrong type, unknown and missing keys), optional bodies, JSON values, forms, raw
-// text and multipart, and body errors joined with the other binding errors.
+// text and multipart, body errors joined with the other binding errors, and a JsonCodec
+// specialisation replacing the generic rules (in bodies, lists, members and responses).
 #include <gtest/gtest.h>
 
 #include <boost/describe/class.hpp>
 #include <boost/describe/enum.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <cstdint>
@@ -12,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "conduit/http/http_error.hpp"
 #include "conduit/http/json.hpp"
 #include "conduit/http/resource_controller.hpp"
 #include "http/resource_test_support.hpp"
@@ -43,6 +46,38 @@ struct Hero : HeroInput {
   std::int64_t id = 0;
 };
 BOOST_DESCRIBE_STRUCT(Hero, (HeroInput), (id))
+
+// A value with its own JSON form, "21.5C", through a JsonCodec specialisation.
+struct Temperature {
+  double celsius = 0;
+};
+
+// A described struct whose member is converted by the codec.
+struct Reading {
+  std::string place;
+  Temperature temperature;
+};
+BOOST_DESCRIBE_STRUCT(Reading, (), (place, temperature))
+
+}  // namespace
+
+template <>
+struct conduit::JsonCodec<Temperature> {
+  static boost::json::value write(const Temperature& value) {
+    return boost::json::value(std::to_string(static_cast<int>(value.celsius)) + "C");
+  }
+  static void read(const boost::json::value& json, Temperature& out,
+                   const conduit::JsonReadOptions&) {
+    const auto* text = json.if_string();
+    if (!text || text->empty() || text->back() != 'C') {
+      throw conduit::JsonError(conduit::JsonError::Kind::unexpected_type, "", "temperature");
+    }
+    out.celsius = std::stod(std::string(text->data(), text->size() - 1));
+    if (out.celsius < -273.15) throw conduit::HttpError(422, "below absolute zero");
+  }
+};
+
+namespace {
 
 template <class B>
 Response post_body(std::string body, std::string content_type, B& seen) {
@@ -232,6 +267,50 @@ TEST(BodyBinding, ToJsonRoundTripsThroughResponses) {
   EXPECT_EQ(back.id, 7);
   EXPECT_EQ(back.name, "Ann");
   EXPECT_EQ(back.powers, hero.powers);
+}
+
+TEST(BodyBinding, JsonCodecReplacesTheGenericRules) {
+  Body<Temperature> one;
+  ASSERT_EQ(post_body(R"("21.5C")", "application/json", one).status(), 200);
+  EXPECT_EQ(one->celsius, 21.5);
+  EXPECT_EQ(error_of(post_body("21.5", "application/json", one)),
+            "request entity was unexpected type");
+  // Any other exception of the codec is answered as it is.
+  const Response cold = post_body(R"("-300C")", "application/json", one);
+  EXPECT_EQ(cold.status(), 422);
+  EXPECT_EQ(error_of(cold), "below absolute zero");
+
+  Body<std::vector<Reading>> readings;
+  ASSERT_EQ(
+      post_body(R"([{"place":"a","temperature":"3C"}])", "application/json", readings).status(),
+      200);
+  EXPECT_EQ(readings->at(0).temperature.celsius, 3);
+  EXPECT_EQ(error_of(post_body(R"([{"temperature":"3C"}])", "application/json", readings)),
+            "missing required input key(s): '[0].place'");
+
+  EXPECT_EQ(Response::ok(Temperature{5}).body(), R"("5C")");
+  EXPECT_EQ(Response::ok(Reading{"b", {7}}).body(), R"({"place":"b","temperature":"7C"})");
+  EXPECT_EQ(conduit::to_json(std::vector<Temperature>{{1}, {2}}),
+            boost::json::parse(R"(["1C","2C"])"));
+}
+
+TEST(BodyBinding, ResponsesConvertDescribedStructs) {
+  Hero hero;
+  hero.name = "Ann";
+  hero.id = 7;
+  const Response ok = Response::ok(hero);
+  EXPECT_EQ(ok.status(), 200);
+  EXPECT_EQ(ok.content_type(), conduit::kJsonContentType);
+  EXPECT_EQ(json_of(ok), conduit::to_json(hero));
+  const Response created = Response::created("/heroes/7", std::vector<Hero>{hero});
+  EXPECT_EQ(created.status(), 201);
+  EXPECT_EQ(json_of(created), conduit::to_json(std::vector<Hero>{hero}));
+  EXPECT_EQ(Response::accepted(hero).status(), 202);
+  EXPECT_EQ(Response::json(203, hero).status(), 203);
+  // Values that convert to boost::json::value keep those overloads.
+  EXPECT_EQ(Response::ok("text").body(), R"("text")");
+  EXPECT_EQ(Response::ok(5).body(), "5");
+  EXPECT_TRUE(Response::ok(nullptr).body().empty());
 }
 
 }  // namespace

@@ -26,7 +26,10 @@
 // (multipart/form-data), std::string (the raw body of any accepted content type), or
 // std::optional of these (an empty body -> nullopt). JSON shape errors become
 // "request entity was unexpected type [for key 'k']", unknown keys "invalid input key 'k'"
-// and absent non-optional members "missing required input key(s): 'a, b'".
+// and absent non-optional members "missing required input key(s): 'a, b'". A type with its
+// own JsonCodec (json.hpp) is read by it: orm models (Body<Hero>, Body<orm::Partial<Hero>>,
+// see conduit/orm/model_json.hpp) get the ORM's rules, and the ValidationError (an
+// HttpError) they throw is answered as it is, instead of the collected binding errors.
 //
 // Thread-safety: bindings are per-request values; decoding touches only its request.
 #pragma once

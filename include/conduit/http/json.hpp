@@ -12,6 +12,10 @@
 // otherwise. Failures throw JsonError, which names the offending key path ("powers[1].name").
 // Writing emits null for empty optionals so that clients see every key.
 //
+// A type may replace these rules with a JsonCodec<T> specialisation (see below), which
+// every conversion consults first, also for elements and members: the orm module converts
+// its models that way (orm rules for Body<Hero>, std::vector<Hero>, Response::ok(hero)).
+//
 // Thread-safety: stateless free functions; safe from any thread.
 #pragma once
 
@@ -66,6 +70,23 @@ struct JsonReadOptions {
   bool reject_unknown_keys = true;
 };
 
+// ---- customisation point -------------------------------------------------------------------
+
+// How to_json / from_json convert a T. The primary template is empty: T gets the generic
+// rules of this header. A (partial) specialisation provides either or both of
+//   static boost::json::value write(const T& value);
+//   static void read(const boost::json::value& json, T& out, const JsonReadOptions& options);
+// `read` reports bad input by throwing: JsonError is worded like the generic rules' errors
+// (without the key path around the value), any other exception (e.g. an HttpError with
+// its own 400 body) propagates as it is, out of Body<> decoding too.
+//
+// A specialisation must be visible wherever T is converted, or two translation units
+// would convert T differently (an ODR violation): declare it in the header that declares
+// T, or in one that header includes. (orm models: conduit/orm/orm.hpp, which every model
+// header includes.)
+template <class T>
+struct JsonCodec {};
+
 // ---- ISO-8601 time stamps ------------------------------------------------------------------
 
 // Parses "2024-05-01", "2024-05-01T12:30", "2024-05-01T12:30:15.250Z", "...+02:00" (also a
@@ -113,6 +134,17 @@ concept DescribedEnum = std::is_enum_v<T> && boost::describe::has_describe_enume
 
 template <class T>
 concept DescribedStruct = std::is_class_v<T> && boost::describe::has_describe_members<T>::value;
+
+template <class T>
+concept CodecWrites = requires(const T& value) {
+  { JsonCodec<T>::write(value) } -> std::convertible_to<boost::json::value>;
+};
+
+template <class T>
+concept CodecReads = requires(const boost::json::value& json, T& out,
+                              const JsonReadOptions& options) {
+  JsonCodec<T>::read(json, out, options);
+};
 
 template <class T>
 using PublicMembers = boost::describe::describe_members<T, boost::describe::mod_public |
@@ -207,7 +239,9 @@ void read_struct(const boost::json::value& json, T& out, const JsonPath* path,
 template <class T>
 void read_json(const boost::json::value& json, T& out, const JsonPath* path,
                const JsonReadOptions& options) {
-  if constexpr (std::same_as<T, boost::json::value>) {
+  if constexpr (CodecReads<T>) {
+    JsonCodec<T>::read(json, out, options);
+  } else if constexpr (std::same_as<T, boost::json::value>) {
     out = json;
   } else if constexpr (std::same_as<T, boost::json::object>) {
     if (!json.is_object()) throw_type_error(path, "object");
@@ -286,8 +320,11 @@ void read_json(const boost::json::value& json, T& out, const JsonPath* path,
 
 template <class T>
 boost::json::value write_json(const T& value) {
-  if constexpr (std::same_as<T, boost::json::value> || std::same_as<T, boost::json::object> ||
-                std::same_as<T, boost::json::array>) {
+  if constexpr (CodecWrites<T>) {
+    return JsonCodec<T>::write(value);
+  } else if constexpr (std::same_as<T, boost::json::value> ||
+                       std::same_as<T, boost::json::object> ||
+                       std::same_as<T, boost::json::array>) {
     return value;
   } else if constexpr (std::same_as<T, bool> || Integer<T> || std::floating_point<T>) {
     return boost::json::value(value);

@@ -3,21 +3,32 @@
 // Bodies are fully buffered strings; the server adds Content-Length, Date, Server and
 // X-Request-ID, and compresses compressible bodies when the client accepts gzip.
 // Factory functions mirror Conduit's named constructors (ok, created, not_found, ...).
-// JSON bodies default to "application/json; charset=utf-8" as in Conduit.
+// JSON bodies default to "application/json; charset=utf-8" as in Conduit. json, ok, created
+// and accepted also take any value conduit::to_json converts (json.hpp): described
+// structs, vectors of them, and orm models with the ORM's rules (Response::ok(hero)).
 //
 // Thread-safety: a plain value type.
 #pragma once
 
 #include <boost/json/value.hpp>
 
+#include <concepts>
 #include <string>
 #include <string_view>
 
 #include "conduit/http/headers.hpp"
+#include "conduit/http/json.hpp"
 
 namespace conduit {
 
 inline constexpr std::string_view kJsonContentType = "application/json; charset=utf-8";
+
+namespace detail {
+// A body that is not already a JSON value: converted with to_json. (Anything convertible
+// keeps the boost::json::value overloads, so braced objects and nullptr work as before.)
+template <class T>
+concept ToJsonBody = !std::convertible_to<const T&, boost::json::value>;
+}  // namespace detail
 
 class Response {
  public:
@@ -45,6 +56,23 @@ class Response {
   static Response conflict(const boost::json::value& body = nullptr) { return json(409, body); }
   static Response gone(const boost::json::value& body = nullptr) { return json(410, body); }
   static Response server_error(const boost::json::value& body = nullptr) { return json(500, body); }
+
+  template <detail::ToJsonBody T>
+  static Response json(int status, const T& body) {
+    return json(status, to_json(body));
+  }
+  template <detail::ToJsonBody T>
+  static Response ok(const T& body) {
+    return json(200, to_json(body));
+  }
+  template <detail::ToJsonBody T>
+  static Response created(std::string_view location, const T& body) {
+    return created(location, to_json(body));
+  }
+  template <detail::ToJsonBody T>
+  static Response accepted(const T& body) {
+    return json(202, to_json(body));
+  }
 
   int status() const noexcept { return status_; }
   Response& set_status(int status) noexcept {

@@ -21,6 +21,27 @@
 // ReadOptions are Conduit's Serializable.read filters, applied before reading; whether a
 // client may set the primary key is the caller's choice, e.g. {.ignore = {"id"}}.
 //
+// The http layer uses these rules too (a conduit::JsonCodec specialisation below), for
+// every ManagedModel: a ResourceController operation may take Body<Hero> (orm::from_json;
+// JsonReadOptions{.reject_unknown_keys = false} ignores unknown keys instead of refusing
+// them), Body<std::vector<Hero>>, or Body<orm::Partial<Hero, ...>> for the keys sent too,
+// and answer Response::ok(hero). Errors are the ValidationError 400 above, sent as is
+// instead of the operation's other binding errors. As ManagedObjectController does:
+//   Task<Response> create(Body<orm::NewObject<Hero>> body) {   // generated key ignored
+//     Hero hero = co_await orm::Query<Hero>(*db).insert(body->object, body->keys);
+//     co_return Response::ok(hero);
+//   }
+//   Task<Response> update(Path<"id", std::int64_t> id, Body<orm::Changes<Hero>> body) {
+//     orm::Query<Hero> query(*db);                              // "id" in the body: 400
+//     query.where(&Hero::id).equal_to(*id);
+//     auto hero = co_await query.update_one(body->object, body->keys);
+//     if (!hero) throw HttpError(404, "not found");
+//     co_return Response::ok(*hero);
+//   }
+// The specialisation is declared here, which conduit/orm/orm.hpp includes: a model header
+// must include orm.hpp (or this header) so that every translation unit converting the
+// model sees it.
+//
 // Thread-safety: stateless functions; safe from any thread.
 #pragma once
 
@@ -33,6 +54,7 @@
 #include <optional>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "conduit/http/json.hpp"
@@ -57,6 +79,62 @@ struct ReadOptions {
 // checked (with readable errors) when it is used.
 template <class T>
 concept Model = std::is_class_v<T> && boost::describe::has_describe_members<T>::value;
+
+namespace detail {
+
+template <class T, std::size_t... I>
+constexpr bool has_relationship(std::index_sequence<I...>) {
+  return (RelationTraits<MemberType<T, I>>::is_relationship || ...);
+}
+
+template <class T>
+constexpr bool declares_model() {
+  if constexpr (Model<T>) {
+    return HasColumns<T> || HasTableOptions<T> || HasTableName<T> ||
+           has_relationship<T>(std::make_index_sequence<member_count<T>>{});
+  } else {
+    return false;
+  }
+}
+
+}  // namespace detail
+
+// Whether conduit::to_json / from_json (so Body<T> and Response::ok) use the model rules
+// of this header for T rather than json.hpp's generic ones for described structs: true for
+// a described class that says it is a model with a `table`, a `columns` list or a
+// relationship member, so that plain request/response structs keep the generic rules. A
+// model with none of these opts in (a struct that has them but is no model opts out with
+// false) by a specialisation right after its declaration, before anything converts it:
+//   template <> inline constexpr bool conduit::orm::enable_model_json<Tag> = true;
+template <class T>
+inline constexpr bool enable_model_json = detail::declares_model<T>();
+
+template <class T>
+concept ManagedModel = Model<T> && enable_model_json<T>;
+
+// What a request body may do with the primary key.
+enum class KeyInput : unsigned char {
+  read,              // like any other key
+  ignore_generated,  // ignored when the database assigns it (autoincrement): creating
+  reject,            // refused, 400 "invalid input key 'id'": updating, the URL names the row
+};
+
+// A model read from a request body together with the keys the body had: what an INSERT
+// (which columns to write) and a partial UPDATE (which columns to change) need.
+//   Task<Response> patch(Path<"id", std::int64_t> id, Body<orm::Changes<Hero>> body);
+//   body->object, body->keys
+template <Model T, KeyInput Key = KeyInput::read>
+struct Partial {
+  T object{};
+  FieldSet<T> keys;
+};
+
+// ManagedObjectController's POST body: a database-assigned primary key is ignored.
+template <Model T>
+using NewObject = Partial<T, KeyInput::ignore_generated>;
+// ManagedObjectController's PUT body: the primary key is refused.
+template <Model T>
+using Changes = Partial<T, KeyInput::reject>;
 
 namespace detail {
 
@@ -334,4 +412,52 @@ T from_json(const boost::json::value& json, const ReadOptions& options = {}) {
   return out;
 }
 
+namespace detail {
+
+// The ReadOptions for a body read with http's JsonReadOptions and key rule `Key`.
+template <class T, KeyInput Key>
+ReadOptions body_read_options(const JsonReadOptions& json_options) {
+  ReadOptions options;
+  if (!json_options.reject_unknown_keys) {
+    options.accept.emplace(member_names<T>.begin(), member_names<T>.end());
+  }
+  constexpr std::size_t pk = primary_key_index<T>;
+  if constexpr (Key == KeyInput::reject) {
+    options.reject.push_back(member_names<T>[pk]);
+  } else if constexpr (Key == KeyInput::ignore_generated) {
+    if constexpr (autoincrements<T>(pk, member_value_class<T, pk>())) {
+      options.ignore.push_back(member_names<T>[pk]);
+    }
+  }
+  return options;
+}
+
+}  // namespace detail
+
 }  // namespace conduit::orm
+
+namespace conduit {
+
+// Declared here rather than next to each model so that including a model's header
+// (which includes orm.hpp) always brings it along: see json.hpp on ODR.
+template <class T>
+requires orm::ManagedModel<T>
+struct JsonCodec<T> {
+  static boost::json::value write(const T& object) { return orm::to_json(object); }
+  static void read(const boost::json::value& json, T& out, const JsonReadOptions& options) {
+    orm::read_json(json, out, orm::detail::body_read_options<T, orm::KeyInput::read>(options));
+  }
+};
+
+template <class T, orm::KeyInput Key>
+struct JsonCodec<orm::Partial<T, Key>> {
+  static boost::json::value write(const orm::Partial<T, Key>& partial) {
+    return orm::to_json(partial.object, partial.keys);
+  }
+  static void read(const boost::json::value& json, orm::Partial<T, Key>& out,
+                   const JsonReadOptions& options) {
+    out.keys = orm::read_json(json, out.object, orm::detail::body_read_options<T, Key>(options));
+  }
+};
+
+}  // namespace conduit
