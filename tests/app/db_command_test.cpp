@@ -313,8 +313,9 @@ TEST_F(DbCommandPostgres, WrongPasswordIsOneLineWithoutThePassword) {
 }
 
 TEST_F(DbCommandPostgres, SslModesAgainstAServerThatRequiresTls) {
-  // The fixture's role conduit_ssl may only connect over TLS.
-  std::string ssl_url = base_url_;
+  // The fixture's role conduit_ssl may only connect over TLS. It looks at the test's own
+  // (empty) schema, not at the version tables other tests create in `public`.
+  std::string ssl_url = url();
   ssl_url.replace(ssl_url.find("conduit_test:conduit_test_pw@"), 29, "conduit_ssl:conduit_ssl_pw@");
   const std::string cert =
       "/tmp/conduit-pg-test-" + std::string(std::getenv("CONDUIT_PG_TEST_PORT")) + "/server.crt";
@@ -335,9 +336,10 @@ TEST_F(DbCommandPostgres, SslModesAgainstAServerThatRequiresTls) {
       heroes({"db", "get-version", "--connect", ssl_url, "--ssl-mode", "verify-full"});
   EXPECT_EQ(unverified.status, 1);
   EXPECT_EQ(lines(unverified.err), 1u) << unverified.err;
-  auto verified = heroes({"db", "get-version", "--connect", ssl_url + "?sslrootcert=" + cert,
+  auto verified = heroes({"db", "get-version", "--connect", ssl_url + "&sslrootcert=" + cert,
                           "--ssl-mode", "verify-full"});
   EXPECT_EQ(verified.status, 0) << verified.err;
+  EXPECT_NE(verified.out.find("hasn't had a migration yet"), std::string::npos) << verified.out;
 }
 
 }  // namespace
