@@ -183,6 +183,24 @@ TEST_F(DbCommandTest, SchemaPrintsTheModelAsJson) {
   EXPECT_EQ(boost::json::parse(machine.out).at("tables").at(0).at("name"), "heroes");
 }
 
+// The Procfile may say `conduit db upgrade ...`: the tool runs the project's binary.
+TEST_F(DbCommandTest, TheConduitToolForwardsDbToTheApplication) {
+  ChildProcess::Options o;
+  o.argv = {CONDUIT_CLI_BINARY,
+            "db",
+            "upgrade",
+            "--connect",
+            sqlite_url(),
+            "--migration-directory",
+            kHeroesDir + "/migrations"};
+  o.working_directory = dir_.string();
+  o.env = {{"CONDUIT_APP", HEROES_BINARY}};
+  auto result = run_command(o, 60s);
+  ASSERT_EQ(result.status, 0) << result.err;
+  EXPECT_NE(result.out.find("Updating to version 1 on new database"), std::string::npos)
+      << result.out;
+}
+
 // ---- PostgreSQL ------------------------------------------------------------------------
 
 // A private schema per test in the fixture's database, so tests never share tables or the
