@@ -201,6 +201,31 @@ TEST_F(DbCommandTest, TheConduitToolForwardsDbToTheApplication) {
       << result.out;
 }
 
+// Outside a built project the tool still upgrades (files + database are all it takes) and
+// says what the model-based commands need.
+TEST_F(DbCommandTest, TheConduitToolUpgradesWithoutAnApplicationBinary) {
+  ChildProcess::Options o;
+  o.argv = {CONDUIT_CLI_BINARY,
+            "db",
+            "upgrade",
+            "--connect",
+            sqlite_url(),
+            "--migration-directory",
+            kHeroesDir + "/migrations"};
+  o.working_directory = dir_.string();
+  o.unset_env = {"CONDUIT_APP", "DATABASE_URL"};
+  auto upgraded = run_command(o, 60s);
+  ASSERT_EQ(upgraded.status, 0) << upgraded.err;
+  EXPECT_NE(upgraded.out.find("database version is now 1"), std::string::npos) << upgraded.out;
+  o.argv = {CONDUIT_CLI_BINARY, "db", "get-version", "--connect", sqlite_url()};
+  auto version = run_command(o, 60s);
+  EXPECT_NE(version.out.find("Current version: 1"), std::string::npos) << version.out;
+  o.argv = {CONDUIT_CLI_BINARY, "db", "generate"};
+  auto generate = run_command(o, 60s);
+  EXPECT_EQ(generate.status, 1);
+  EXPECT_EQ(lines(generate.err), 1u) << generate.err;
+}
+
 // ---- PostgreSQL ------------------------------------------------------------------------
 
 // A private schema per test in the fixture's database, so tests never share tables or the

@@ -7,6 +7,9 @@
 //   --app PATH (before the command), $CONDUIT_APP, or the project in the current
 //   directory (-d/--directory DIR): the name in CMakeLists.txt's project(NAME ...), looked
 //   for as bin/NAME, build/NAME, build/bin/NAME (bin/ is where the buildpack installs).
+// `db upgrade`, `db get-version` and `db list` need only the migration files and a
+// database, not the data model: without an application binary the tool runs them itself
+// (a release phase may run before or without the project's build output).
 // Errors print one line starting with "***" and exit 1.
 //
 // Thread-safety: single-threaded.
@@ -22,6 +25,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "conduit/app/application.hpp"
 
 namespace fs = std::filesystem;
 
@@ -105,6 +110,17 @@ int main(int argc, char** argv) {
   if (!app) {
     if (const char* env = std::getenv("CONDUIT_APP"); env && *env) app = env;
   }
+  // The db commands that need no data model run here when there is no binary to run.
+  auto run_here = [&]() -> std::optional<int> {
+    if (command != "db" || i + 1 >= argc) return std::nullopt;
+    const std::string sub = argv[i + 1];
+    if (sub != "upgrade" && sub != "get-version" && sub != "list") return std::nullopt;
+    std::vector<char*> db_args = {argv[0]};
+    for (int j = i; j < argc; ++j) db_args.push_back(argv[j]);
+    conduit::ApplicationSpec spec;
+    spec.name = "conduit";
+    return conduit::run(static_cast<int>(db_args.size()), db_args.data(), spec);
+  };
   fs::path binary;
   if (app) {
     binary = *app;
@@ -114,6 +130,7 @@ int main(int argc, char** argv) {
   } else {
     auto name = project_name(directory);
     if (!name) {
+      if (auto code = run_here()) return *code;
       return fail("no conduit project in " + directory.string() +
                   " (no project() in CMakeLists.txt); run in the project directory or pass "
                   "--app PATH");
@@ -127,6 +144,7 @@ int main(int argc, char** argv) {
       }
     }
     if (binary.empty()) {
+      if (auto code = run_here()) return *code;
       return fail("application binary '" + *name +
                   "' not found in bin/, build/ or build/bin/; "
                   "build it first (cmake -S . -B build && cmake --build build) or pass --app PATH");
