@@ -34,11 +34,9 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 
-die() {
-  echo "db_bench: $*" >&2
-  exit 2
-}
-note() { echo "db_bench: $*" >&2; }
+BENCH_NAME=db_bench
+# shellcheck source=SCRIPTDIR/lib/bench_common.sh
+source "$(dirname "$0")/lib/bench_common.sh"
 
 # ---- arguments and settings ---------------------------------------------------------------
 build_arg=${1:-${CONDUIT_BUILD:-$REPO_DIR/build-dbbench}}
@@ -101,75 +99,19 @@ PG_HOST=127.0.0.1
 [[ $DB_TRANSPORT == unix ]] && PG_HOST=$CONDUIT_PG_TEST_DIR
 
 # ---- process bookkeeping and cleanup --------------------------------------------------------
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/conduit-db-bench.XXXXXX")
-STARTED_PIDS=() # servers we started
-CLIENT_PID=""   # the wrk currently running, if any
 CLUSTER_STARTED=0
 
-# The pid and all its descendants, parents first.
-tree_pids() {
-  local pid=$1 child
-  [[ -d /proc/$pid ]] || return 0
-  echo "$pid"
-  for child in $(pgrep -P "$pid" 2>/dev/null || true); do
-    tree_pids "$child"
-  done
-}
-
-# SIGTERM, a bounded wait, then SIGKILL for anything of the tree still alive.
-stop_tree() {
-  local pid=$1 pids i
-  pids=$(tree_pids "$pid")
-  [[ -n $pids ]] || return 0
-  # shellcheck disable=SC2086
-  kill -TERM $pids 2>/dev/null || true
-  for ((i = 0; i < 50; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  # shellcheck disable=SC2086
-  kill -KILL $pids 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  [[ -n $CLIENT_PID ]] && stop_tree "$CLIENT_PID"
-  local pid
-  for pid in "${STARTED_PIDS[@]}"; do
-    stop_tree "$pid"
-  done
+# Called by cleanup (bench_common.sh) after the servers are stopped.
+bench_cleanup_hook() {
   if ((CLUSTER_STARTED)); then
     "$CLUSTER" stop >/dev/null 2>&1 || note "stopping the cluster failed; run: $CLUSTER stop"
   fi
-  rm -rf "$WORK"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-forget_pid() {
-  local keep=() pid
-  for pid in "${STARTED_PIDS[@]}"; do
-    [[ $pid == "$1" ]] || keep+=("$pid")
-  done
-  STARTED_PIDS=("${keep[@]}")
 }
 
-# ---- measurements from /proc (as in http_bench.sh) -----------------------------------------
-# utime + stime (clock ticks) of a process tree; /proc/<pid>/stat covers all its threads.
-tree_cpu_ticks() {
-  local total=0 pid stat fields
-  for pid in $(tree_pids "$1"); do
-    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
-    read -r -a fields <<<"${stat##*) }"
-    total=$((total + fields[11] + fields[12]))
-  done
-  echo "$total"
-}
+# WORK, STARTED_PIDS, CLIENT_PID and the traps that stop every process started from here on.
+bench_start_bookkeeping conduit-db-bench
 
+# ---- measurements from /proc ----------------------------------------------------------------
 # "pid ticks" per process of a tree. PostgreSQL's children come and go (autovacuum
 # workers), so its CPU over a run is summed per process (db_cpu_delta), never as the
 # difference of two totals, which goes negative when a busy child exits.
@@ -187,44 +129,6 @@ tree_cpu_table() {
 db_cpu_delta() {
   awk 'NR == FNR { before[$1] = $2; next }
     { d += $2 - (($1 in before) ? before[$1] : 0) } END { print d + 0 }' "$1" "$2"
-}
-
-# "busy total irq" clock ticks of one core since boot.
-core_ticks() {
-  awk -v cpu="cpu$1" '$1 == cpu {
-    t = 0; for (i = 2; i <= 9 && i <= NF; i++) t += $i
-    printf "%d %d %d\n", t - $5 - $6, t, $7 + $8 }' /proc/stat
-}
-
-# Before a run, wait (bounded by QUIET_WAIT) until the two bench cores are nearly idle.
-wait_quiet() {
-  ((QUIET_WAIT > 0)) || return 0
-  local deadline=$((SECONDS + QUIET_WAIT)) s0 s1 e0 e1 busy total pct
-  while :; do
-    s0=$(core_ticks "$SERVER_CORE")
-    s1=$(core_ticks "$CLIENT_CORE")
-    sleep 1
-    e0=$(core_ticks "$SERVER_CORE")
-    e1=$(core_ticks "$CLIENT_CORE")
-    read -r busy total < <(echo "$s0 $s1 $e0 $e1" |
-      awk '{ print ($7 - $1) + ($10 - $4), ($8 - $2) + ($11 - $5) }')
-    pct=$((total > 0 ? busy * 100 / total : 0))
-    ((pct <= QUIET_MAX_PCT)) && return 0
-    if ((SECONDS >= deadline)); then
-      note "bench cores still ${pct}% busy with other work after ${QUIET_WAIT}s; measuring anyway"
-      return 0
-    fi
-  done
-}
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-pinned() {
-  local core=$1
-  shift
-  exec taskset -c "$core" "$@"
 }
 
 # ---- the database -------------------------------------------------------------------------
@@ -278,30 +182,6 @@ start_fastify() {
     pinned "$SERVER_CORE" node server.js --port "$port" --address 127.0.0.1) \
     >/dev/null 2>"$WORK/fastify.err" </dev/null &
   SERVER_PID=$!
-}
-
-prepare_fastify() {
-  [[ -d $FASTIFY_DIR/node_modules/fastify && -d $FASTIFY_DIR/node_modules/pg ]] && return 0
-  note "installing fastify and pg into $FASTIFY_DIR/node_modules"
-  (cd "$FASTIFY_DIR" && timeout 300 npm ci --no-audit --no-fund --loglevel=error) ||
-    (cd "$FASTIFY_DIR" && timeout 300 npm install --no-audit --no-fund --loglevel=error)
-}
-
-# Polls until the server answers /db (bounded by READY_TIMEOUT), not a fixed sleep.
-wait_ready() {
-  local name=$1 pid=$2 port=$3 i
-  for ((i = 0; i < READY_TIMEOUT * 20; i++)); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      note "$name exited during start-up:"
-      tail -n 20 "$WORK/$name.err" >&2 || true
-      return 1
-    fi
-    curl -fsS --max-time 1 -o /dev/null "http://127.0.0.1:$port/db" 2>/dev/null && return 0
-    sleep 0.05
-  done
-  note "$name did not answer on port $port within ${READY_TIMEOUT}s"
-  tail -n 20 "$WORK/$name.err" >&2 || true
-  return 1
 }
 
 # Checks the four endpoints against TechEmpower's requirements (and the updates against
@@ -451,7 +331,7 @@ start_server() {
   note "starting $name on 127.0.0.1:$port (core $SERVER_CORE, pool of $POOL_SIZE)"
   "start_$name" "$port"
   STARTED_PIDS+=("$SERVER_PID")
-  if ! wait_ready "$name" "$SERVER_PID" "$port"; then
+  if ! wait_ready "$name" "$SERVER_PID" "$port" /db; then
     stop_tree "$SERVER_PID"
     forget_pid "$SERVER_PID"
     printf '{"server":"%s","status":"failed to start"}\n' "$name" >>"$WORK/servers.jsonl"
@@ -523,7 +403,7 @@ for name in $SERVERS; do
     fi
     ;;
   fastify)
-    prepare_fastify
+    prepare_fastify fastify pg
     servers_to_run+=(fastify)
     ;;
   *) die "unknown server '$name' (use conduit, fastify)" ;;
