@@ -2,6 +2,7 @@
 #include "app/response_writer.hpp"
 
 #include <charconv>
+#include <cstring>
 
 #include "conduit/http/headers.hpp"
 
@@ -21,7 +22,16 @@ bool body_forbidden(int status) noexcept {
 // Header values come from application code; a CR or LF would let one header forge
 // another (response splitting), so they are replaced by spaces.
 void append_sanitised(std::string& out, std::string_view value) {
-  for (char c : value) out.push_back((c == '\r' || c == '\n') ? ' ' : c);
+  // Header values almost never hold CR or LF: append in one go, then fix up if they do.
+  const std::size_t start = out.size();
+  out.append(value);
+  if (std::memchr(value.data(), '\r', value.size()) == nullptr &&
+      std::memchr(value.data(), '\n', value.size()) == nullptr) {
+    return;
+  }
+  for (std::size_t i = start; i < out.size(); ++i) {
+    if (out[i] == '\r' || out[i] == '\n') out[i] = ' ';
+  }
 }
 }  // namespace
 
