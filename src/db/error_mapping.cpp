@@ -76,6 +76,11 @@ void raise(ErrorKind kind, std::string message, std::string sql_state,
   throw QueryError(kind, std::move(message), std::move(sql_state), std::move(items));
 }
 
+// Most missing tables in an application are migrations that were never applied: say so in
+// the log line (the client still gets a plain 500).
+constexpr const char* kMissingTableHint =
+    "; are the migrations applied? (run `<app> db upgrade`, the release phase on Heroku)";
+
 std::exception_ptr postgres_error(const PostgresErrorFields& f, std::string_view secret) {
   const std::string_view state = f.sql_state;
   ErrorKind kind = ErrorKind::query_failed;
@@ -104,6 +109,7 @@ std::exception_ptr postgres_error(const PostgresErrorFields& f, std::string_view
   }
   std::string message = "PostgreSQL: " + trim(f.primary);
   if (!state.empty()) message += " (SQLSTATE " + std::string(state) + ")";
+  if (state == "42P01") message += kMissingTableHint;
   try {
     raise(kind, redact(std::move(message), secret), std::string(state), std::move(items));
   } catch (...) {
@@ -189,6 +195,7 @@ std::exception_ptr sqlite_error(int code, std::string_view message) {
       }
   }
   std::string text = "SQLite: " + std::string(message) + " (" + sqlite3_errstr(code) + ")";
+  if (state == "42P01") text += kMissingTableHint;
   try {
     raise(kind, std::move(text), std::move(state), std::move(items));
   } catch (...) {

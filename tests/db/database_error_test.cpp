@@ -103,6 +103,7 @@ TEST(DatabaseErrorTest, BodiesOfServerErrorsCarryNoDetails) {
     EXPECT_NE(dynamic_cast<const QueryError*>(&e), nullptr);
     EXPECT_EQ(body(e), boost::json::parse(R"({"error":"internal server error"})"));
     EXPECT_NE(std::string(e.what()).find("secret_table"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("db upgrade"), std::string::npos) << e.what();
   });
   const auto timeout = detail::timeout_error("the query took longer than 200 ms");
   EXPECT_EQ(timeout.status(), 503);
@@ -156,6 +157,7 @@ TEST(DatabaseErrorTest, SqliteCodesMapLikePostgres) {
                [](const DatabaseError& e) {
                  EXPECT_EQ(e.status(), 500);
                  EXPECT_EQ(e.sql_state(), "42P01");
+                 EXPECT_NE(std::string(e.what()).find("db upgrade"), std::string::npos);
                });
 }
 
