@@ -8,6 +8,7 @@
 #include "conduit/migration/migration_error.hpp"
 #include "conduit/migration/migration_file.hpp"
 #include "conduit/migration/replay.hpp"
+#include "migration/migration_builder.hpp"
 #include "migration/operation_printer.hpp"
 
 namespace {
@@ -15,15 +16,7 @@ namespace {
 namespace mig = conduit::migration;
 namespace orm = conduit::orm;
 
-// Migration has no default member initializers for designated initialisation.
-mig::Migration migration(std::uint32_t version, std::string name,
-                         std::vector<mig::Operation> operations = {}) {
-  mig::Migration m;
-  m.version = version;
-  m.name = std::move(name);
-  m.operations = std::move(operations);
-  return m;
-}
+using conduit::migration::testing::migration;
 using orm::ColumnType;
 using orm::DeleteRule;
 
