@@ -69,6 +69,7 @@ TEST_F(PostgresTest, OpensConnectionsLazilyAndNeverMoreThanTheMaximum) {
   const std::string tag = testing::unique_name("pool");
   DatabaseOptions options;
   options.max_connections = 2;
+  options.pipeline_depth = 1;  // one statement per connection: the rest wait in the pool
   auto db = Database::open(tagged_config(tag), options);
   EXPECT_EQ(db->stats().open, 0u);
   EXPECT_EQ(server_connections(tag), 0);

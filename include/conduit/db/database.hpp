@@ -16,7 +16,8 @@
 //
 // PostgreSQL: a pool per Database, hence per event loop, of at most max_connections libpq
 // connections driven non-blocking on the loop's io_context. Connections open on first
-// use; a query waits at most acquire_timeout for a free one (then 503); a broken
+// use; statements share them through libpq's pipeline mode (pipeline_depth), and a
+// statement or transaction waits at most acquire_timeout for a connection (then 503); a broken
 // connection (server restart, network drop, timeout) is discarded and the next query
 // opens a new one. Statements are prepared once per connection and cached by SQL text
 // and parameter types. A query that outlives its timeout is cancelled (PQcancel on a
@@ -70,6 +71,20 @@ struct DatabaseOptions {
   std::chrono::milliseconds acquire_timeout{5'000};
   // Prepared statements kept per connection; further statements run unprepared.
   std::size_t statement_cache_size = 256;
+  // PostgreSQL: statements outside transactions share connections through libpq's
+  // pipeline mode. Each statement keeps its own implicit transaction (a Sync after each),
+  // so pipelining never joins two callers' work. A statement joins the busiest connection
+  // that has fewer than pipeline_depth in flight and whose oldest statement has run for
+  // less than pipeline_stall: packed statements leave in one TCP segment per loop turn
+  // and their results come back in one read, which is most of the speed. A slow
+  // statement stalls its connection, and the next ones go elsewhere (a new connection up
+  // to max_connections, else the least busy). Only when every connection is full do
+  // statements wait (acquire_timeout). pipeline_depth 1 runs one statement per
+  // connection at a time; pipeline_stall 0 opens every connection before queueing
+  // behind any statement. Transactions always have a connection to themselves. SQLite
+  // ignores both.
+  std::size_t pipeline_depth = 16;
+  std::chrono::milliseconds pipeline_stall{20};
 };
 
 struct PoolStats {

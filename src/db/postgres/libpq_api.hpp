@@ -25,7 +25,9 @@ namespace conduit::db::pg {
   X(PQconnectPoll)                 \
   X(PQconnectStart)                \
   X(PQconsumeInput)                \
+  X(PQenterPipelineMode)           \
   X(PQerrorMessage)                \
+  X(PQexitPipelineMode)            \
   X(PQfinish)                      \
   X(PQflush)                       \
   X(PQfname)                       \
@@ -40,6 +42,7 @@ namespace conduit::db::pg {
   X(PQisBusy)                      \
   X(PQnfields)                     \
   X(PQnotifies)                    \
+  X(PQpipelineSync)                \
   X(PQntuples)                     \
   X(PQresultErrorField)            \
   X(PQresultErrorMessage)          \

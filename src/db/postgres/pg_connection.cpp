@@ -12,6 +12,7 @@
 #include "conduit/core/log.hpp"
 #include "db/error_mapping.hpp"
 #include "db/postgres/libpq_api.hpp"
+#include "db/postgres/pg_statements.hpp"
 #include "db/text_format.hpp"
 
 namespace conduit::db::pg {
@@ -30,8 +31,16 @@ void on_notice(void*, const char* message) {
   log::debug("postgres: {}", text);
 }
 
-// PQcancel opens a new connection and blocks until the server has the request, so it
-// runs on a helper thread; timeouts are rare enough that a thread each is fine.
+bool needs_resolution(const std::string& host) {
+  if (host.empty() || host.front() == '/' || host.front() == '@') return false;  // Unix socket
+  if (host.find(',') != std::string::npos) return false;  // several hosts: libpq's business
+  boost::system::error_code ec;
+  asio::ip::make_address(host, ec);
+  return static_cast<bool>(ec);
+}
+
+}  // namespace
+
 void send_cancel(PGconn* conn) noexcept {
   PGcancel* cancel = pq().PQgetCancel(conn);
   if (!cancel) return;
@@ -46,8 +55,6 @@ void send_cancel(PGconn* conn) noexcept {
   }
 }
 
-// Worth preparing and caching: queries and DML. DDL and utility statements run
-// unprepared (they are rarely repeated, and a cached plan over a changing schema fails).
 bool preparable(std::string_view sql) {
   std::size_t i = 0;
   for (;;) {
@@ -78,22 +85,12 @@ bool preparable(std::string_view sql) {
   return false;
 }
 
-bool needs_resolution(const std::string& host) {
-  if (host.empty() || host.front() == '/' || host.front() == '@') return false;  // Unix socket
-  if (host.find(',') != std::string::npos) return false;  // several hosts: libpq's business
-  boost::system::error_code ec;
-  asio::ip::make_address(host, ec);
-  return static_cast<bool>(ec);
-}
-
 bool is_error(const PGresult* r) {
   const auto status = pq().PQresultStatus(r);
   return status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE ||
-         status == PGRES_NONFATAL_ERROR;
+         status == PGRES_NONFATAL_ERROR || status == PGRES_PIPELINE_ABORTED;
 }
 
-// A cached statement that can no longer run as prepared: the schema changed under it, or
-// DISCARD/DEALLOCATE removed it.
 bool is_stale_statement(const PGresult* r) {
   const char* state = pq().PQresultErrorField(r, PG_DIAG_SQLSTATE);
   if (!state) return false;
@@ -103,8 +100,6 @@ bool is_stale_statement(const PGresult* r) {
   return s == "0A000" && message &&
          std::string_view(message).find("cached plan") != std::string_view::npos;
 }
-
-}  // namespace
 
 // Arms the operation's deadline; when it passes, pending waits are cancelled and the
 // coroutine sees timed_out_. Ends the operation on every exit path, including the
@@ -215,8 +210,13 @@ void Connection::mark_broken() noexcept {
 }
 
 void Connection::close() noexcept {
-  idle_ = false;
-  on_lost_ = nullptr;
+  if (!pending_.empty()) {
+    // Nobody may be left waiting on a connection that is gone.
+    fail_pipeline(std::make_exception_ptr(detail::closed_error()));
+  }
+  sharing_ = false;
+  ++generation_;
+  on_change_ = nullptr;
   waiter_ = {};
   release_socket();
   try {
@@ -442,36 +442,6 @@ bool Connection::in_failed_transaction() const noexcept {
 }
 
 int Connection::backend_pid() const noexcept { return conn_ ? pq().PQbackendPID(conn_) : 0; }
-
-void Connection::watch_while_idle(std::function<void()> on_lost) {
-  idle_ = true;
-  on_lost_ = std::move(on_lost);
-  arm_idle_wait();
-}
-
-void Connection::arm_idle_wait() {
-  if (!socket_.is_open()) return;
-  socket_.async_wait(
-      Wait::wait_read, [weak = weak_from_this()](const boost::system::error_code& ec) {
-        auto self = weak.lock();
-        if (!self || ec || !self->idle_) return;
-        if (!pq().PQconsumeInput(self->conn_) || pq().PQstatus(self->conn_) == CONNECTION_BAD) {
-          self->mark_broken();
-          self->idle_ = false;
-          if (auto on_lost = std::move(self->on_lost_)) on_lost();
-          return;
-        }
-        while (PGnotify* notification = pq().PQnotifies(self->conn_)) pq().PQfreemem(notification);
-        self->arm_idle_wait();
-      });
-}
-
-void Connection::stop_watching() noexcept {
-  idle_ = false;
-  on_lost_ = nullptr;
-  boost::system::error_code ignored;
-  if (socket_.is_open()) socket_.cancel(ignored);
-}
 
 bool Connection::check_alive() noexcept {
   if (broken()) return false;

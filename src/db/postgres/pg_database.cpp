@@ -78,8 +78,8 @@ class PgDatabase final : public Database {
       : io_(io),
         options_(options),
         redacted_url_(redacted_url),
-        pool_(io, std::move(settings), options.max_connections, options.acquire_timeout,
-              std::move(redacted_url)) {}
+        pool_(io, std::move(settings), options.max_connections, options.pipeline_depth,
+              options.pipeline_stall, options.acquire_timeout, std::move(redacted_url)) {}
 
   Dialect dialect() const noexcept override { return Dialect::postgres; }
 
@@ -98,8 +98,7 @@ class PgDatabase final : public Database {
   Task<Result> run(std::string sql, std::vector<Value> params, milliseconds timeout) override {
     check_thread();
     auto self = shared_from_this();
-    Lease lease = co_await pool_.acquire();
-    co_return co_await lease->execute(sql, params, timeout);
+    co_return co_await pool_.execute(sql, params, timeout);
   }
 
   Task<void> run_script(std::string sql, milliseconds timeout) override {

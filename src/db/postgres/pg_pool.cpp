@@ -35,6 +35,7 @@ struct Pool::Waiter {
   std::shared_ptr<Connection> connection;  // handed over by release()
   bool slot = false;                       // a slot freed for it: open a connection
   bool done = false;                       // resumed, or its coroutine is gone
+  bool exclusive = false;                  // a transaction's lease, not one statement
 };
 
 // Has a constructor on purpose: GCC 12 destroys the members of a brace-initialised
@@ -68,7 +69,9 @@ struct Pool::WaitAwaiter {
     } catch (...) {
     }
     if (waiter->connection) {
-      pool.release(std::move(waiter->connection));
+      // A shared connection handed to a statement stays shared; a leased one returns.
+      if (waiter->exclusive) pool.release(std::move(waiter->connection));
+      waiter->connection.reset();
     } else if (waiter->slot) {
       pool.free_slot();
     }
@@ -93,36 +96,45 @@ class Pool::SlotGuard {
 // ---- Pool -------------------------------------------------------------------------------
 
 Pool::Pool(asio::io_context& io, std::shared_ptr<const ConnectionSettings> settings,
-           std::size_t max_connections, std::chrono::milliseconds acquire_timeout,
+           std::size_t max_connections, std::size_t pipeline_depth,
+           std::chrono::milliseconds pipeline_stall, std::chrono::milliseconds acquire_timeout,
            std::string redacted_url)
     : io_(io),
       settings_(std::move(settings)),
       max_(std::max<std::size_t>(1, max_connections)),
+      depth_(std::max<std::size_t>(1, pipeline_depth)),
+      stall_(pipeline_stall),
       acquire_timeout_(acquire_timeout),
       redacted_url_(std::move(redacted_url)) {}
 
 Pool::~Pool() { close(); }
 
-Task<Lease> Pool::acquire() {
-  if (closed_) throw detail::closed_error();
-  while (!idle_.empty()) {
-    std::shared_ptr<Connection> connection = std::move(idle_.back());
-    idle_.pop_back();
-    connection->stop_watching();
-    if (connection->check_alive()) co_return Lease(this, std::move(connection));
-    connection->close();
-    free_slot();
-  }
-  if (open_ < max_) {
-    ++open_;
-    co_return co_await open_connection();
-  }
+std::shared_ptr<Pool::Waiter> Pool::enqueue_waiter(bool exclusive) {
   auto waiter = std::make_shared<Waiter>(io_);
+  waiter->exclusive = exclusive;
   waiter->timer.expires_after(acquire_timeout_);
   waiters_.push_back(waiter);
+  return waiter;
+}
+
+Task<Lease> Pool::acquire() {
+  if (closed_) throw detail::closed_error();
+  if (waiters_.empty()) {
+    if (auto connection = take_idle()) co_return Lease(this, std::move(connection));
+    if (open_ < max_) {
+      ++open_;
+      std::shared_ptr<Connection> opened = co_await open_connection();
+      co_return Lease(this, std::move(opened));
+    }
+  }
+  auto waiter = enqueue_waiter(true);
+  dispatch();  // reserves a connection to drain when none is free
   co_await WaitAwaiter(*this, waiter);
   if (waiter->connection) co_return Lease(this, std::move(waiter->connection));
-  if (waiter->slot) co_return co_await open_connection();
+  if (waiter->slot) {
+    std::shared_ptr<Connection> opened = co_await open_connection();
+    co_return Lease(this, std::move(opened));
+  }
   remove_waiter(waiter);
   if (closed_) throw detail::closed_error();
   throw detail::pool_exhausted_error("no database connection became free within " +
@@ -130,7 +142,42 @@ Task<Lease> Pool::acquire() {
                                      std::to_string(max_) + ")");
 }
 
-Task<Lease> Pool::open_connection() {
+Task<Result> Pool::execute(const std::string& sql, const std::vector<Value>& params,
+                           std::chrono::milliseconds timeout) {
+  for (;;) {
+    if (closed_) throw detail::closed_error();
+    std::shared_ptr<Connection> connection;
+    if (waiters_.empty()) connection = pick_shared();
+    if (!connection && waiters_.empty() && open_ < max_) {
+      ++open_;
+      connection = co_await open_connection();
+      if (!share(connection)) throw detail::connection_error("cannot enter pipeline mode", {});
+      dispatch();  // statements that queued meanwhile may use it too
+    }
+    if (!connection) {
+      auto waiter = enqueue_waiter(false);
+      co_await WaitAwaiter(*this, waiter);
+      if (waiter->slot) {
+        connection = co_await open_connection();
+        if (!share(connection)) throw detail::connection_error("cannot enter pipeline mode", {});
+        dispatch();
+      } else if (waiter->connection) {
+        connection = std::move(waiter->connection);
+      } else {
+        remove_waiter(waiter);
+        if (closed_) throw detail::closed_error();
+        throw detail::pool_exhausted_error("no database connection became free within " +
+                                           std::to_string(acquire_timeout_.count()) +
+                                           " ms (pool of " + std::to_string(max_) + ")");
+      }
+    }
+    // Handed over through the waiter's timer: it may have broken meanwhile.
+    if (!connection->sharing()) continue;
+    co_return co_await connection->execute_pipelined(sql, params, timeout);
+  }
+}
+
+Task<std::shared_ptr<Connection>> Pool::open_connection() {
   SlotGuard slot(*this);
   auto connection = std::make_shared<Connection>(io_, settings_);
   try {
@@ -140,7 +187,58 @@ Task<Lease> Pool::open_connection() {
     throw;
   }
   slot.dismiss();
-  co_return Lease(this, std::move(connection));
+  co_return connection;
+}
+
+bool Pool::share(const std::shared_ptr<Connection>& connection) noexcept {
+  bool shared = false;
+  try {
+    Connection* raw = connection.get();
+    shared = !closed_ && connection->reusable() &&
+             connection->start_sharing([this, raw] { on_connection_change(raw); });
+    if (shared) shared_.push_back(connection);
+  } catch (...) {
+    shared = false;
+  }
+  if (!shared) {
+    connection->close();
+    free_slot();
+  }
+  return shared;
+}
+
+std::shared_ptr<Connection> Pool::pick_shared() const noexcept {
+  // The busiest connection that is below the depth and not stalled: statements sent in
+  // one loop turn then leave in one segment, and one wake-up reads their results.
+  const auto stalled_before = std::chrono::steady_clock::now() - stall_;
+  const std::shared_ptr<Connection>* packed = nullptr;
+  const std::shared_ptr<Connection>* least = nullptr;
+  for (auto it = shared_.rbegin(); it != shared_.rend(); ++it) {
+    Connection* c = it->get();
+    const std::size_t n = c->in_flight();
+    if (c == draining_ || !c->sharing() || n >= depth_) continue;
+    if (!least || n < (*least)->in_flight()) least = &*it;
+    if (n > 0 && c->oldest_sent() <= stalled_before) continue;
+    if (!packed || n > (*packed)->in_flight()) packed = &*it;
+  }
+  if (packed) return *packed;
+  // Every connection is stalled behind a slow statement: another one, else the least busy.
+  if (open_ < max_ || !least) return nullptr;
+  return *least;
+}
+
+std::shared_ptr<Connection> Pool::take_idle() {
+  for (;;) {
+    std::shared_ptr<Connection> connection;
+    for (auto it = shared_.rbegin(); it != shared_.rend(); ++it) {
+      if ((*it)->in_flight() == 0 && (!connection || it->get() == draining_)) connection = *it;
+    }
+    if (!connection) return nullptr;
+    remove_shared(connection.get());
+    if (connection->stop_sharing() && connection->check_alive()) return connection;
+    connection->close();
+    if (open_ > 0) --open_;
+  }
 }
 
 void Pool::release(std::shared_ptr<Connection> connection) noexcept {
@@ -149,52 +247,78 @@ void Pool::release(std::shared_ptr<Connection> connection) noexcept {
     free_slot();
     return;
   }
-  while (!waiters_.empty()) {
-    std::shared_ptr<Waiter> waiter = std::move(waiters_.front());
-    waiters_.pop_front();
-    if (waiter->done) continue;
-    waiter->connection = std::move(connection);
-    try {
-      waiter->timer.cancel();
-    } catch (...) {
-    }
-    return;
-  }
-  try {
-    make_idle(std::move(connection));
-  } catch (...) {
-    free_slot();  // out of memory: dropping the connection is the safe answer
-  }
+  if (share(connection)) dispatch();
 }
 
 void Pool::free_slot() noexcept {
-  while (!waiters_.empty()) {
-    std::shared_ptr<Waiter> waiter = std::move(waiters_.front());
-    waiters_.pop_front();
-    if (waiter->done) continue;
-    waiter->slot = true;
+  if (open_ > 0) --open_;
+  dispatch();
+}
+
+void Pool::dispatch() noexcept {
+  auto wake = [](const std::shared_ptr<Waiter>& waiter) {
     try {
       waiter->timer.cancel();
     } catch (...) {
     }
+  };
+  while (!waiters_.empty()) {
+    std::shared_ptr<Waiter> waiter = waiters_.front();
+    if (waiter->done || closed_) {
+      if (closed_) wake(waiter);
+      waiters_.pop_front();
+      continue;
+    }
+    std::shared_ptr<Connection> connection;
+    try {
+      connection = waiter->exclusive ? take_idle() : pick_shared();
+    } catch (...) {
+    }
+    if (connection) {
+      if (connection.get() == draining_) draining_ = nullptr;
+      waiter->connection = std::move(connection);
+    } else if (open_ < max_) {
+      ++open_;
+      waiter->slot = true;
+    } else {
+      if (waiter->exclusive && !draining_) {
+        // Let the least busy connection drain for it.
+        for (const auto& c : shared_) {
+          if (!draining_ || c->in_flight() < draining_->in_flight()) draining_ = c.get();
+        }
+      }
+      return;
+    }
+    waiters_.pop_front();
+    wake(waiter);
+  }
+}
+
+void Pool::on_connection_change(Connection* connection) noexcept {
+  if (connection->broken() || !connection->sharing()) {
+    if (remove_shared(connection)) {
+      connection->close();
+      free_slot();
+    }
     return;
   }
-  if (open_ > 0) --open_;
+  if (closed_ && connection->in_flight() == 0) {
+    if (remove_shared(connection)) {
+      connection->close();
+      if (open_ > 0) --open_;
+    }
+    return;
+  }
+  if (!waiters_.empty()) dispatch();
 }
 
-void Pool::make_idle(std::shared_ptr<Connection> connection) {
-  Connection* raw = connection.get();
-  idle_.push_back(std::move(connection));
-  raw->watch_while_idle([this, raw] { remove_idle(raw); });
-}
-
-void Pool::remove_idle(Connection* connection) noexcept {
-  auto it = std::find_if(idle_.begin(), idle_.end(),
+bool Pool::remove_shared(Connection* connection) noexcept {
+  if (draining_ == connection) draining_ = nullptr;
+  auto it = std::find_if(shared_.begin(), shared_.end(),
                          [&](const auto& c) { return c.get() == connection; });
-  if (it == idle_.end()) return;
-  // Called from the connection's own handler, which holds a reference: erasing is safe.
-  idle_.erase(it);
-  free_slot();
+  if (it == shared_.end()) return false;
+  shared_.erase(it);
+  return true;
 }
 
 void Pool::remove_waiter(const std::shared_ptr<Waiter>& waiter) noexcept {
@@ -204,9 +328,18 @@ void Pool::remove_waiter(const std::shared_ptr<Waiter>& waiter) noexcept {
 
 void Pool::close() noexcept {
   closed_ = true;
-  for (auto& connection : idle_) connection->close();
-  open_ -= std::min(open_, idle_.size());
-  idle_.clear();
+  // Idle connections close now; busy ones when their last statement completes.
+  for (auto it = shared_.begin(); it != shared_.end();) {
+    if ((*it)->in_flight() == 0) {
+      std::shared_ptr<Connection> connection = std::move(*it);
+      it = shared_.erase(it);
+      connection->close();
+      if (open_ > 0) --open_;
+    } else {
+      ++it;
+    }
+  }
+  draining_ = nullptr;
   // Waiters wake up, see closed_ and fail.
   for (auto& waiter : waiters_) {
     try {
@@ -219,7 +352,8 @@ void Pool::close() noexcept {
 PoolStats Pool::stats() const noexcept {
   PoolStats s;
   s.open = open_;
-  s.idle = idle_.size();
+  s.idle = static_cast<std::size_t>(std::count_if(
+      shared_.begin(), shared_.end(), [](const auto& c) { return c->in_flight() == 0; }));
   s.waiting = static_cast<std::size_t>(
       std::count_if(waiters_.begin(), waiters_.end(), [](const auto& w) { return !w->done; }));
   return s;

@@ -1,6 +1,15 @@
 // The PostgreSQL connection pool of one Database (one event loop): at most `max`
-// connections, opened on demand, reused most-recently-used first, and a bounded FIFO wait
-// for a free one.
+// connections, opened on demand.
+//
+// Connections not leased out are shared: in libpq's pipeline mode (pg_pipeline.cpp),
+// each taking up to `pipeline_depth` statements at once from execute(). A statement goes
+// to the busiest connection below the depth whose oldest statement has not been running
+// for `pipeline_stall` or longer (packing statements makes batches: one segment sent and
+// one wake-up for many results), else to a new connection while fewer than `max` are
+// open, else to the least busy connection below the depth, else it waits (bounded,
+// FIFO). A transaction leases a connection exclusively (acquire()): an idle shared one,
+// a new one, or, when every connection is busy, the least busy one, which then takes no
+// new statements until it drains (so a stream of statements cannot starve transactions).
 //
 // A Lease returns its connection on every path (scope exit, exception, destruction of an
 // abandoned coroutine); a connection that is broken, mid-statement or inside a
@@ -51,15 +60,20 @@ class Lease {
 class Pool {
  public:
   Pool(boost::asio::io_context& io, std::shared_ptr<const ConnectionSettings> settings,
-       std::size_t max_connections, std::chrono::milliseconds acquire_timeout,
+       std::size_t max_connections, std::size_t pipeline_depth,
+       std::chrono::milliseconds pipeline_stall, std::chrono::milliseconds acquire_timeout,
        std::string redacted_url);
   ~Pool();
   Pool(const Pool&) = delete;
   Pool& operator=(const Pool&) = delete;
 
-  // A connection, opened if needed. Throws UnavailableError: connection_failed or
-  // timeout (opening), pool_exhausted (no free connection in time), closed.
+  // A connection for exclusive use, opened if needed. Throws UnavailableError:
+  // connection_failed or timeout (opening), pool_exhausted (no free connection in time),
+  // closed.
   Task<Lease> acquire();
+  // One statement on a shared connection; the same errors, plus the statement's own.
+  Task<Result> execute(const std::string& sql, const std::vector<Value>& params,
+                       std::chrono::milliseconds timeout);
   void close() noexcept;
   PoolStats stats() const noexcept;
 
@@ -70,22 +84,35 @@ class Pool {
   class SlotGuard;
 
   void release(std::shared_ptr<Connection> connection) noexcept;
-  // A connection went away: its slot goes to the first waiter, else the pool shrinks.
+  // A connection went away: one slot fewer open, which a waiter may take.
   void free_slot() noexcept;
-  void make_idle(std::shared_ptr<Connection> connection);
-  void remove_idle(Connection* connection) noexcept;
+  // Serves the waiters, first come first served, while connections allow.
+  void dispatch() noexcept;
+  // An idle shared connection (in_flight() == 0), or else one below the depth when no
+  // connection can be opened; null when the caller should open one or wait.
+  std::shared_ptr<Connection> pick_shared() const noexcept;
+  // An idle shared connection taken out of sharing and checked, or null.
+  std::shared_ptr<Connection> take_idle();
+  // Puts a connection into shared use; false (and closed, slot freed) if it cannot be.
+  bool share(const std::shared_ptr<Connection>& connection) noexcept;
+  void on_connection_change(Connection* connection) noexcept;
+  bool remove_shared(Connection* connection) noexcept;
   void remove_waiter(const std::shared_ptr<Waiter>& waiter) noexcept;
+  std::shared_ptr<Waiter> enqueue_waiter(bool exclusive);
   // Opens a connection for a slot the caller has already counted.
-  Task<Lease> open_connection();
+  Task<std::shared_ptr<Connection>> open_connection();
 
   boost::asio::io_context& io_;
   std::shared_ptr<const ConnectionSettings> settings_;
   std::size_t max_;
+  std::size_t depth_;
+  std::chrono::milliseconds stall_;
   std::chrono::milliseconds acquire_timeout_;
   std::string redacted_url_;
-  std::vector<std::shared_ptr<Connection>> idle_;
+  std::vector<std::shared_ptr<Connection>> shared_;  // most recently used last
   std::deque<std::shared_ptr<Waiter>> waiters_;
-  std::size_t open_ = 0;  // idle + leased + opening
+  Connection* draining_ = nullptr;  // kept free of new statements for a transaction
+  std::size_t open_ = 0;            // shared + leased + opening
   bool closed_ = false;
 };
 
