@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -75,9 +76,67 @@ Hop hop_of(const Entity& entity, std::size_t index) {
              target.column_of(*inverse).name};
 }
 
+std::size_t join_index(QuerySpec& spec, const std::string& parent_alias, const Hop& hop) {
+  for (std::size_t i = 0; i < spec.joins.size(); ++i) {
+    const JoinSpec& join = spec.joins[i];
+    if (join.parent_alias == parent_alias && join.table == hop.table &&
+        join.join_column == hop.inner_column && join.parent_column == hop.outer_column) {
+      return i;
+    }
+  }
+  JoinSpec join{hop.table,
+                "t" + std::to_string(spec.joins.size() + 1),
+                hop.inner_column,
+                hop.outer_column,
+                {}};
+  join.parent_alias = parent_alias;
+  spec.joins.push_back(std::move(join));
+  return spec.joins.size() - 1;
+}
+
+std::vector<std::size_t> merge_joins(QuerySpec& spec, std::size_t at,
+                                     const std::vector<JoinSpec>& joins) {
+  // The related query's aliases: its own table ("t0") is spec.joins[at].
+  std::map<std::string, std::string> aliases{{"t0", spec.joins.at(at).alias}};
+  std::vector<std::size_t> out;
+  out.reserve(joins.size());
+  for (const JoinSpec& join : joins) {
+    const std::size_t i = join_index(spec, aliases.at(join.parent_alias),
+                                     Hop{join.parent_column, join.table, join.join_column});
+    JoinSpec& merged = spec.joins[i];
+    if (!join.columns.empty()) merged.columns = join.columns;
+    merged.where.insert(merged.where.end(), join.where.begin(), join.where.end());
+    aliases[join.alias] = merged.alias;
+    out.push_back(i);
+  }
+  return out;
+}
+
+SortKey sort_key_through(QuerySpec& spec, const std::vector<Hop>& hops, const std::string& column,
+                         bool descending) {
+  std::string alias = "t0";
+  for (const Hop& hop : hops) alias = spec.joins[join_index(spec, alias, hop)].alias;
+  return SortKey{column, descending, alias, true};
+}
+
+std::vector<std::string> join_prefixes(const QuerySpec& spec) {
+  std::vector<std::string> out;
+  out.reserve(spec.joins.size());
+  for (const JoinSpec& join : spec.joins) out.push_back(join.alias + ".");
+  return out;
+}
+
 void throw_joined_twice(const Entity& entity, std::size_t index) {
   throw std::invalid_argument(fmt::format("orm::Query<{}>::join: {} is already joined",
                                           entity.name(), entity.properties().at(index).name));
+}
+
+void throw_configured_to_one(const Entity& entity, std::size_t index) {
+  throw std::invalid_argument(fmt::format(
+      "orm::Query<{}>::join: the query of {} (a to-one join) cannot have limit, offset, sort_by "
+      "or page_by (its object is read in the same row as its parent; sort the parents by a key "
+      "path instead)",
+      entity.name(), entity.properties().at(index).name));
 }
 
 void throw_limited_join(const Entity& entity, std::size_t index) {

@@ -3,6 +3,7 @@
 // Predicates are rendered by SqlWriter (sql_writer.cpp). Stateless; thread-safe.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "conduit/orm/detail/query_sql.hpp"
@@ -28,13 +29,35 @@ Statement failed(std::string message) {
   return statement;
 }
 
-// The query's own predicates plus, for a fetch, the page bound.
-std::vector<const PredicateNode*> fetch_predicates(const QuerySpec& spec) {
-  std::vector<const PredicateNode*> out;
-  out.reserve(spec.where.size() + 1);
-  for (const PredicatePtr& p : spec.where) out.push_back(p.get());
-  if (spec.page) out.push_back(spec.page->bound.get());
-  return out;
+// True when a to-one join's predicates filter the query's rows, so that every statement
+// that reads them (count, the aggregates) needs the joins.
+bool filtered_by_joins(const QuerySpec& spec) {
+  for (const JoinSpec& join : spec.joins) {
+    if (!join.where.empty()) return true;
+  }
+  return false;
+}
+
+// The query's own predicates, for a fetch the page bound, and the joined tables'
+// predicates, each on its table's alias.
+void where_clause(SqlWriter& w, const QuerySpec& spec, bool fetch) {
+  std::vector<const PredicateNode*> own;
+  own.reserve(spec.where.size() + 1);
+  for (const PredicatePtr& p : spec.where) own.push_back(p.get());
+  if (fetch && spec.page) own.push_back(spec.page->bound.get());
+  w.where(own);
+  bool first =
+      std::find_if(own.begin(), own.end(), [](auto* p) { return p != nullptr; }) == own.end();
+  for (const JoinSpec& join : spec.joins) {
+    if (join.where.empty()) continue;
+    w.set_qualifier(join.alias);
+    for (const PredicatePtr& p : join.where) {
+      w.sql() += first ? " WHERE " : " AND ";
+      first = false;
+      w.predicate(*p);
+    }
+    w.set_qualifier("t0");
+  }
 }
 
 void select_list(SqlWriter& w, const QuerySpec& spec, const std::vector<std::string>& columns) {
@@ -74,10 +97,32 @@ void from_clause(SqlWriter& w, const QuerySpec& spec) {
     w.identifier(join.alias);
     w.sql() += '.';
     w.identifier(join.join_column);
-    w.sql() += " = \"t0\".";
+    w.sql() += " = ";
+    w.identifier(join.parent_alias);
+    w.sql() += '.';
     w.identifier(join.parent_column);
   }
   w.set_qualifier("t0");
+}
+
+// FROM and WHERE of a count or aggregate: with the joins only when their predicates
+// filter (a to-one LEFT JOIN never changes the number of rows).
+void filtered_from(SqlWriter& w, const QuerySpec& spec) {
+  if (filtered_by_joins(spec)) {
+    from_clause(w, spec);
+    where_clause(w, spec, false);
+    return;
+  }
+  w.sql() += " FROM ";
+  w.identifier(spec.table);
+  w.where(spec.where);
+}
+
+Statement refused_join_filter(const char* operation, const QuerySpec& spec) {
+  return failed(fmt::format(
+      "orm::Query: {} of \"{}\" refused: a to-one join's predicates filter fetches, count "
+      "and aggregates only; filter by a key path (orm::path) instead",
+      operation, spec.table));
 }
 
 void order_by(SqlWriter& w, const QuerySpec& spec) {
@@ -88,8 +133,17 @@ void order_by(SqlWriter& w, const QuerySpec& spec) {
   w.sql() += " ORDER BY ";
   for (std::size_t i = 0; i < keys.size(); ++i) {
     if (i > 0) w.sql() += ", ";
-    w.column(keys[i]->column);
+    if (keys[i]->qualifier.empty()) {
+      w.column(keys[i]->column);
+    } else {
+      w.identifier(keys[i]->qualifier);
+      w.sql() += '.';
+      w.identifier(keys[i]->column);
+    }
     w.sql() += keys[i]->descending ? " DESC" : " ASC";
+    // Both databases have it (SQLite since 3.30); without it PostgreSQL sorts NULLs as
+    // the largest value and SQLite as the smallest.
+    if (keys[i]->nulls_last) w.sql() += " NULLS LAST";
   }
 }
 
@@ -115,7 +169,7 @@ Statement select_sql(db::Dialect dialect, const QuerySpec& spec,
   w.sql() += "SELECT ";
   select_list(w, spec, columns);
   from_clause(w, spec);
-  w.where(fetch_predicates(spec));
+  where_clause(w, spec, true);
   order_by(w, spec);
   w.limit_offset(limit ? limit : spec.limit, spec.offset);
   return w.finish();
@@ -123,9 +177,8 @@ Statement select_sql(db::Dialect dialect, const QuerySpec& spec,
 
 Statement count_sql(db::Dialect dialect, const QuerySpec& spec) {
   SqlWriter w(dialect);
-  w.sql() += "SELECT COUNT(*) FROM ";
-  w.identifier(spec.table);
-  w.where(spec.where);
+  w.sql() += "SELECT COUNT(*)";
+  filtered_from(w, spec);
   return w.finish();
 }
 
@@ -140,20 +193,19 @@ Statement aggregate_sql(db::Dialect dialect, const QuerySpec& spec, Aggregate fu
   if (cast_sum || cast_average) w.sql() += "CAST(";
   w.sql() += function_name(function);
   w.sql() += '(';
+  if (filtered_by_joins(spec)) w.set_qualifier("t0");
   if (input == AggregateInput::decimal && dialect == db::Dialect::sqlite) {
     // Decimals are text on SQLite (compared as text): aggregate their numeric values.
     w.sql() += "CAST(";
-    w.identifier(column);
+    w.column(column);
     w.sql() += " AS REAL)";
   } else {
-    w.identifier(column);
+    w.column(column);
   }
   w.sql() += ')';
   if (cast_sum) w.sql() += " AS BIGINT)";
   if (cast_average) w.sql() += " AS DOUBLE PRECISION)";
-  w.sql() += " FROM ";
-  w.identifier(spec.table);
-  w.where(spec.where);
+  filtered_from(w, spec);
   return w.finish();
 }
 
@@ -205,6 +257,7 @@ Statement insert_many_sql(db::Dialect dialect, const QuerySpec& spec,
 Statement update_sql(db::Dialect dialect, const QuerySpec& spec,
                      const std::vector<std::string>& names, std::vector<db::Value> values,
                      const std::vector<std::string>& returning) {
+  if (filtered_by_joins(spec)) return refused_join_filter("update", spec);
   if (spec.where.empty() && !spec.can_modify_all) return refused("update", spec);
   if (names.empty()) {
     return failed(
@@ -226,6 +279,7 @@ Statement update_sql(db::Dialect dialect, const QuerySpec& spec,
 }
 
 Statement delete_sql(db::Dialect dialect, const QuerySpec& spec) {
+  if (filtered_by_joins(spec)) return refused_join_filter("delete", spec);
   if (spec.where.empty() && !spec.can_modify_all) return refused("delete", spec);
   SqlWriter w(dialect);
   w.sql() += "DELETE FROM ";

@@ -16,6 +16,8 @@
 // (the foreign key among the related primary keys for a BelongsTo; the primary key among
 // the related rows' foreign keys for a HasMany/HasOne). So for a HasMany it means "at
 // least one" (Conduit's haveAtLeastOneWhere), and !field(path(...)).op(...) means "none".
+// sort_by(path(...)) takes a path through BelongsTo and HasOne only (a HasMany one does
+// not compile): it is a chain of LEFT JOINs instead (see Query::sort_by).
 // A row whose BelongsTo is NULL matches neither a path predicate nor its negation (as
 // with Conduit's join, where the related columns are NULL); test the foreign key itself
 // with where(&Hero::team).is_null(). not_() before an operator negates the comparison on
@@ -163,11 +165,14 @@ struct QuerySink {
 
 }  // namespace detail
 
-// A member of a related model, reached from T; V is the type it compares with.
-template <class T, class V>
+// A member of a related model, reached from T; V is the type it compares with. ToOne:
+// every step is a BelongsTo or HasOne, so the path names at most one value per row (what
+// sort_by needs).
+template <class T, class V, bool ToOne = true>
 class Path {
  public:
   using value_type = V;
+  static constexpr bool to_one = ToOne;
   explicit Path(detail::ColumnRef ref) : ref_(std::move(ref)) {}
   const detail::ColumnRef& ref() const noexcept { return ref_; }
 
@@ -199,7 +204,9 @@ auto path_from(R C::*relationship, Next next, Rest... rest) {
     auto inner = path_from<typename RelationTraits<R>::target>(next, rest...);
     ColumnRef ref = inner.ref();
     ref.hops.insert(ref.hops.begin(), hop_of(entity_of<T>(), index_of_pointer<T>(relationship)));
-    return Path<T, typename decltype(inner)::value_type>(std::move(ref));
+    constexpr bool to_one =
+        decltype(inner)::to_one && RelationTraits<R>::kind != MemberKind::has_many;
+    return Path<T, typename decltype(inner)::value_type, to_one>(std::move(ref));
   }
 }
 
@@ -317,8 +324,8 @@ auto field(M C::*member) {
 }
 
 // The same for a member reached through relationships: field(path(&Hero::team, &Team::name)).
-template <class T, class V>
-auto field(const Path<T, V>& path) {
+template <class T, class V, bool ToOne>
+auto field(const Path<T, V, ToOne>& path) {
   return Matcher<T, V, detail::PredicateSink<T>>(path.ref(), {});
 }
 

@@ -49,8 +49,9 @@
 // failure is thrown when the task is awaited.
 //
 // What applies where: predicates apply to every statement; sort_by, page_by, limit,
-// offset and joins to fetch and fetch_one only (count and the aggregates ignore them);
-// timeout() to every statement of the query, including a join's second queries.
+// offset and joins to fetch and fetch_one only (count and the aggregates ignore them,
+// except a to-one join's predicates, see below); timeout() to every statement of the
+// query, including a join's second queries.
 //
 // Keyset paging (Conduit's pageBy): page_by(&T::m, order, bound) sorts by m before any
 // sort_by keys and, when `bound` is set, keeps only the rows strictly after it in that
@@ -65,16 +66,33 @@
 // (HasOne) read the related object in the same statement (LEFT OUTER JOIN), so that
 // to_json gives {"team":{...all of it...}} instead of {"team":{"id":3}}; a HasOne not
 // found is fetched and empty (null in JSON). join(&Team::heroes) (HasMany) reads the
-// related rows with a second query WHERE fk IN (the parents' keys), and an optional
-// second argument configures that query: join(&Team::heroes, [](orm::Query<Hero>& q) {
-// q.where(&Hero::active).equal_to(true).join(&Hero::mentor); }) — its rows are sorted
-// by primary key unless it sorts them, and it may not have limit, offset or page_by.
-// Joining the same member twice throws std::invalid_argument. A to-one join's object is
-// read with its default columns and its own relationships unjoined.
+// related rows with a second query WHERE fk IN (the parents' keys). Joining the same
+// member twice throws std::invalid_argument. An optional second argument configures the
+// related model's query, join(&Hero::team, [](orm::Query<Team>& q) { ... }):
+//  - HasMany: q.where(...) filters the related rows, not the parents; they are sorted by
+//    primary key unless q sorts them; q may not have limit, offset or page_by.
+//  - BelongsTo/HasOne: q.where(...) filters the PARENTS (as in Conduit): it is part of the
+//    main statement's WHERE, on the joined table's alias, so a hero whose team does not
+//    match is not returned. As the joined columns are NULL for a hero with no team,
+//    such a hero matches is_null() on them and no other operator. count() and the
+//    aggregates apply these predicates too; update() and delete_() refuse them
+//    (std::invalid_argument when awaited: filter by a key path instead).
+//    q.returning(...) chooses the joined object's columns (its primary key is always read;
+//    default: FieldSet<U>::defaults()). q may not have limit, offset, sort_by or page_by
+//    (std::invalid_argument from join()): sort the parents by a key path instead. q's
+//    timeout() and can_modify_all_instances() play no part.
+//  - Joins of q nest: a to-one join below a to-one join is one more LEFT JOIN of the same
+//    statement (hero -> team -> league), a HasMany below it a second query for the
+//    joined objects (the heroes of every joined team); the objects are filled at every
+//    level, so to_json shows them.
+// Otherwise a joined object is read with its default columns and its own relationships
+// unjoined.
 //
-// Not yet: joins below a to-one join (the heroes of a joined team), returning() or
-// predicates for a to-one join's object (filter with a path instead), sorting by a member
-// of a related model.
+// Sorting by a member of a related model: sort_by(orm::path(&Hero::team, &Team::name),
+// order), through BelongsTo and HasOne members only (several hops allowed; a HasMany in
+// the path does not compile). Each hop is a LEFT JOIN, shared with a join() of the same
+// relationships, so rows with no related row are kept; they (and NULL values) sort last
+// in both orders on both databases (NULLS LAST).
 //
 // Thread-safety: a Query is a plain value; its tasks run on the executor's event loop.
 #pragma once
@@ -94,6 +112,7 @@
 
 #include "conduit/core/task.hpp"
 #include "conduit/db/database.hpp"
+#include "conduit/orm/detail/aggregate.hpp"
 #include "conduit/orm/detail/join.hpp"
 #include "conduit/orm/detail/query_run.hpp"
 #include "conduit/orm/detail/query_sql.hpp"
@@ -113,38 +132,6 @@ class QueryStateError : public std::logic_error {
   using std::logic_error::logic_error;
 };
 
-namespace detail {
-
-// join() without a second argument.
-struct NoConfigure {};
-
-template <class V>
-inline constexpr bool is_number = value_class_of<V>() == ValueClass::int32
-                                  || value_class_of<V>() == ValueClass::int64
-                                  || value_class_of<V>() == ValueClass::real
-                                  || value_class_of<V>() == ValueClass::decimal;
-
-// What sum() returns for values of type V: integers widen to int64.
-template <class V>
-using SumType = std::conditional_t<std::is_integral_v<V>, std::int64_t, V>;
-
-template <class V>
-constexpr AggregateInput aggregate_input() {
-  switch (value_class_of<V>()) {
-    case ValueClass::int32:
-    case ValueClass::int64:
-      return AggregateInput::integer;
-    case ValueClass::decimal:
-      return AggregateInput::decimal;
-    case ValueClass::timestamp:
-      return AggregateInput::timestamp;
-    default:
-      return AggregateInput::real;
-  }
-}
-
-}  // namespace detail
-
 template <class T>
 class Query {
  public:
@@ -160,8 +147,8 @@ class Query {
     return {detail::ColumnRef{detail::member_column<T>(member), {}}, detail::QuerySink<T>{this}};
   }
   // A condition on a member reached through relationships: where(path(&Hero::team, ...)).
-  template <class V>
-  Matcher<T, V, detail::QuerySink<T>> where(const Path<T, V>& path) {
+  template <class V, bool ToOne>
+  Matcher<T, V, detail::QuerySink<T>> where(const Path<T, V, ToOne>& path) {
     return {path.ref(), detail::QuerySink<T>{this}};
   }
   // A predicate built with field(), ||, && and !.
@@ -175,6 +162,17 @@ class Query {
   template <class M, class C>
   Query& sort_by(M C::*member, SortOrder order = SortOrder::ascending) {
     spec_.sort.push_back({detail::member_column<T>(member), order == SortOrder::descending});
+    return *this;
+  }
+  // By a member of a related model, through BelongsTo/HasOne: sort_by(path(&Hero::team,
+  // &Team::name)). Rows with no related row (or a NULL value) come last in either order.
+  template <class V, bool ToOne>
+  Query& sort_by(const Path<T, V, ToOne>& path, SortOrder order = SortOrder::ascending) {
+    static_assert(ToOne,
+                  "orm::Query::sort_by: a key path to sort by must go through BelongsTo or "
+                  "HasOne only (a HasMany relates several rows)");
+    spec_.sort.push_back(detail::sort_key_through(spec_, path.ref().hops, path.ref().column,
+                                                  order == SortOrder::descending));
     return *this;
   }
   // Sorted by `member` first; with a bound, only the rows after it. Replaces an earlier
@@ -238,13 +236,13 @@ class Query {
   // ---- statements ------------------------------------------------------------------------------
   Task<std::vector<T>> fetch() const {
     return detail::run_fetch<T>(*executor_, timed(detail::select_sql(dialect(), spec_, columns())),
-                                joins_);
+                                joins());
   }
   // The one matching row, or nullopt; QueryStateError if several match.
   Task<std::optional<T>> fetch_one() const {
     const std::int64_t limit = spec_.limit ? std::min<std::int64_t>(*spec_.limit, 2) : 2;
     return detail::run_fetch_one<T>(
-        *executor_, timed(detail::select_sql(dialect(), spec_, columns(), limit)), joins_);
+        *executor_, timed(detail::select_sql(dialect(), spec_, columns(), limit)), joins());
   }
   // Inserts the `present` members of `object` (the database fills the rest with their
   // defaults) and returns the row as stored.
@@ -323,6 +321,12 @@ class Query {
   std::vector<std::string> columns() const {
     const FieldSet<T> members = returning_ ? *returning_ : FieldSet<T>::defaults();
     return detail::selected_columns(entity_of<T>(), members.bits());
+  }
+
+  detail::Joins<T> joins() const {
+    detail::Joins<T> out = joins_;
+    out.prefixes = detail::join_prefixes(spec_);
+    return out;
   }
 
   static FieldSet<T> insertable() {

@@ -4,7 +4,10 @@
 // To-one (BelongsTo, HasOne): a LEFT OUTER JOIN in the query's own statement; the related
 // columns come back in the same row as "t<n>.<column>" and fill the member with the whole
 // object. A to-one join cannot multiply rows (a HasOne's foreign key is UNIQUE), so
-// limit, offset and fetch_one keep their meaning.
+// limit, offset and fetch_one keep their meaning. Its configured Query<U> is never run:
+// its columns, predicates and to-one joins are merged into the parent's statement (the
+// joins re-aliased below this one, see merge_joins), and its to-many joins run after the
+// parents are read, on the joined objects (load_below_to_one).
 //
 // To-many (HasMany): a second query once the parents are read,
 //   SELECT ... FROM child WHERE fk IN ($1, ..., $n) ORDER BY ...
@@ -34,6 +37,9 @@
 #include "conduit/orm/predicate.hpp"
 
 namespace conduit::orm::detail {
+
+// join() without a second argument.
+struct NoConfigure {};
 
 // Parent keys per statement of a to-many join: far below PostgreSQL's parameter limit,
 // leaving room for the second query's own parameters; on SQLite, 90% of max_parameters.
@@ -104,6 +110,26 @@ Task<void> load_has_many(Query<U> children, std::string fk_column, Relationship 
       }
     }
   }
+}
+
+// Runs the to-many joins `loads` of a to-one join's query on the objects the parents'
+// member `relationship` holds (those joined: the others have no object to fill). The
+// objects are moved out into one vector for the loads and back again.
+template <class T, class U, class Relationship>
+Task<void> load_below_to_one(std::vector<typename Joins<U>::Load> loads, Relationship relationship,
+                             std::vector<T>& parents,
+                             std::optional<std::chrono::milliseconds> timeout) {
+  std::vector<U*> holders;
+  std::vector<U> objects;
+  for (T& parent : parents) {
+    if (U* object = (parent.*relationship).get()) {
+      holders.push_back(object);
+      objects.push_back(std::move(*object));
+    }
+  }
+  if (objects.empty()) co_return;
+  for (const auto& load : loads) co_await load(objects, timeout);
+  for (std::size_t i = 0; i < holders.size(); ++i) *holders[i] = std::move(objects[i]);
 }
 
 }  // namespace conduit::orm::detail

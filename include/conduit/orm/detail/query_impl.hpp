@@ -23,6 +23,7 @@ namespace conduit::orm {
 namespace detail {
 [[noreturn]] void throw_joined_twice(const Entity& entity, std::size_t index);
 [[noreturn]] void throw_limited_join(const Entity& entity, std::size_t index);
+[[noreturn]] void throw_configured_to_one(const Entity& entity, std::size_t index);
 }  // namespace detail
 
 template <class T>
@@ -36,35 +37,54 @@ Query<T>& Query<T>::join(R C::*relationship, Configure&& configure) {
   if constexpr (detail::RelationTraits<R>::is_relationship) {
     using U = typename detail::RelationTraits<R>::target;
     constexpr bool to_many = detail::RelationTraits<R>::kind == detail::MemberKind::has_many;
-    static_assert(to_many || std::is_same_v<std::decay_t<Configure>, detail::NoConfigure>,
-                  "orm::Query::join: only the query of a HasMany join can be configured");
     const Entity& entity = entity_of<T>();
     const std::size_t index = detail::index_of_pointer<T>(relationship);
     const detail::Hop hop = detail::hop_of(entity, index);  // refuses an undescribed member
     if ((joined_ >> index) & 1U) detail::throw_joined_twice(entity, index);
-    joined_ |= std::uint64_t{1} << index;
 
+    Query<U> related(*executor_);
+    if constexpr (!std::is_same_v<std::decay_t<Configure>, detail::NoConfigure>) {
+      static_assert(std::is_invocable_v<Configure&, Query<U>&>,
+                    "orm::Query::join: the second argument must take the related model's "
+                    "query (orm::Query<Related>&)");
+      if constexpr (std::is_invocable_v<Configure&, Query<U>&>) configure(related);
+    }
     if constexpr (!to_many) {
-      detail::JoinSpec join{
-          hop.table, "t" + std::to_string(spec_.joins.size() + 1), hop.inner_column,
-          hop.outer_column,
-          detail::selected_columns(entity_of<U>(), FieldSet<U>::defaults().bits())};
-      joins_.fill.push_back([prefix = join.alias + ".", relationship](const db::Result& result,
-                                                                      std::size_t row, T& object) {
-        detail::fill_to_one(object.*relationship, result, row, prefix);
-      });
-      spec_.joins.push_back(std::move(join));
-    } else {
-      Query<U> children(*executor_);
-      if constexpr (!std::is_same_v<std::decay_t<Configure>, detail::NoConfigure>) {
-        static_assert(std::is_invocable_v<Configure&, Query<U>&>,
-                      "orm::Query::join: the second argument must take the related model's "
-                      "query (orm::Query<Related>&)");
-        if constexpr (std::is_invocable_v<Configure&, Query<U>&>) configure(children);
+      const detail::QuerySpec& config = related.spec_;
+      if (config.limit || config.offset || config.page || !config.sort.empty()) {
+        detail::throw_configured_to_one(entity, index);
       }
+      joined_ |= std::uint64_t{1} << index;
+      const std::size_t k = detail::join_index(spec_, "t0", hop);
+      spec_.joins[k].columns = related.columns();
+      spec_.joins[k].where.insert(spec_.joins[k].where.end(), config.where.begin(),
+                                  config.where.end());
+      const std::vector<std::size_t> below = detail::merge_joins(spec_, k, config.joins);
+      joins_.fill.push_back([k, below, relationship, fills = std::move(related.joins_.fill)](
+                                const db::Result& result, std::size_t row, T& object,
+                                const std::vector<std::string>& prefixes) {
+        auto& member = object.*relationship;
+        detail::fill_to_one(member, result, row, prefixes.at(k));
+        U* joined = member.get();
+        if (!joined || fills.empty()) return;
+        std::vector<std::string> inner;
+        inner.reserve(below.size());
+        for (const std::size_t i : below) inner.push_back(prefixes.at(i));
+        for (const auto& fill : fills) fill(result, row, *joined, inner);
+      });
+      if (!related.joins_.load.empty()) {
+        joins_.load.push_back(
+            [loads = std::move(related.joins_.load), relationship](
+                std::vector<T>& parents, std::optional<std::chrono::milliseconds> timeout) {
+              return detail::load_below_to_one<T, U>(loads, relationship, parents, timeout);
+            });
+      }
+    } else {
+      Query<U>& children = related;
       if (children.spec_.limit || children.spec_.offset || children.spec_.page) {
         detail::throw_limited_join(entity, index);
       }
+      joined_ |= std::uint64_t{1} << index;
       if (children.spec_.sort.empty()) {
         const Entity& target = entity_of<U>();
         children.spec_.sort.push_back({target.column_of(target.primary_key()).name, false});

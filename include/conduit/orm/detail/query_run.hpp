@@ -30,13 +30,17 @@ namespace conduit::orm::detail {
 
 // What a query does beyond reading its own columns: fill a to-one relationship from the
 // joined columns of a row, and load a to-many one for all fetched objects (a second
-// query, given the statement timeout of the first).
+// query, given the statement timeout of the first). A Fill finds its columns by the
+// index of its join: `prefixes` holds each join's column prefix ("t1."), which differ
+// when the query's joins were merged below another query's to-one join.
 template <class T>
 struct Joins {
-  using Fill = std::function<void(const db::Result&, std::size_t, T&)>;
+  using Fill = std::function<void(const db::Result&, std::size_t, T&,
+                                  const std::vector<std::string>& prefixes)>;
   using Load = std::function<Task<void>(std::vector<T>&, std::optional<std::chrono::milliseconds>)>;
   std::vector<Fill> fill;
   std::vector<Load> load;
+  std::vector<std::string> prefixes;  // set when the query runs
 };
 
 // The model in row `index` of `result`, from the columns the result has, named
@@ -70,13 +74,12 @@ T read_model(const db::Result& result, std::size_t index, std::string_view prefi
 }
 
 template <class T>
-std::vector<T> read_models(const db::Result& result,
-                           const std::vector<typename Joins<T>::Fill>& fill = {}) {
+std::vector<T> read_models(const db::Result& result, const Joins<T>& joins) {
   std::vector<T> out;
   out.reserve(result.size());
   for (std::size_t i = 0; i < result.size(); ++i) {
     out.push_back(read_model<T>(result, i));
-    for (const auto& f : fill) f(result, i, out.back());
+    for (const auto& f : joins.fill) f(result, i, out.back(), joins.prefixes);
   }
   return out;
 }
@@ -85,7 +88,7 @@ template <class T>
 Task<std::vector<T>> run_fetch(db::Executor& executor, Statement statement, Joins<T> joins) {
   const auto timeout = statement.timeout;
   const db::Result result = co_await execute(executor, std::move(statement));
-  std::vector<T> out = read_models<T>(result, joins.fill);
+  std::vector<T> out = read_models<T>(result, joins);
   for (const auto& load : joins.load) co_await load(out, timeout);
   co_return out;
 }
@@ -96,7 +99,7 @@ Task<std::optional<T>> run_fetch_one(db::Executor& executor, Statement statement
   const db::Result result = co_await execute(executor, std::move(statement));
   if (result.size() > 1) throw_too_many_rows("fetch_one", entity_of<T>());
   if (result.empty()) co_return std::nullopt;
-  std::vector<T> out = read_models<T>(result, joins.fill);
+  std::vector<T> out = read_models<T>(result, joins);
   for (const auto& load : joins.load) co_await load(out, timeout);
   co_return std::move(out.front());
 }

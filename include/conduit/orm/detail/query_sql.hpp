@@ -12,7 +12,8 @@
 // which needs no alias for the outer table, so it works alike in SELECT, UPDATE, DELETE
 // and inside another such subquery. A SELECT with joins (JoinSpec) qualifies the query's
 // own columns with the alias "t0" and the joined ones with theirs ("t1", ...), selecting
-// the latter as "t1.<column>".
+// the latter as "t1.<column>". A joined table's predicates (JoinSpec::where) are part of
+// the WHERE clause, on its alias; a key path to sort by is a chain of such LEFT JOINs.
 //
 // Thread-safety: plain values and stateless functions; safe from any thread.
 #pragma once
@@ -96,15 +97,23 @@ PredicatePtr make_related(const Hop& hop, PredicatePtr condition);
 struct SortKey {
   std::string column;
   bool descending = false;
+  // The alias of the joined table the column is of (a key path); empty for our own.
+  std::string qualifier{};
+  // NULLS LAST whatever the order (the databases differ without it).
+  bool nulls_last = false;
 };
 
-// A LEFT OUTER JOIN of a to-one relationship, read back in the same row.
+// A LEFT OUTER JOIN of a to-one relationship (or a step of one), read back in the same
+// row. A join only sorted by selects no columns.
 struct JoinSpec {
   std::string table;
   std::string alias;          // "t1", "t2", ...
   std::string join_column;    // of the joined table, equal to
-  std::string parent_column;  // this column of the query's table
+  std::string parent_column;  // this column of the table aliased parent_alias
   std::vector<std::string> columns;
+  std::string parent_alias = "t0";
+  // Conditions on the joined table's columns: they filter the query's rows.
+  std::vector<PredicatePtr> where{};
 };
 
 // Keyset paging (Conduit's pageBy): sorted by `key` first, and when `bound` is set only
@@ -135,6 +144,20 @@ struct Statement {
   // Instead of the database's default statement timeout.
   std::optional<std::chrono::milliseconds> timeout;
 };
+
+// The index in spec.joins of the LEFT JOIN through `hop` below the table aliased
+// `parent_alias`: an existing one (a join and a sort key through the same relationships
+// share it) or a new one that selects nothing.
+std::size_t join_index(QuerySpec& spec, const std::string& parent_alias, const Hop& hop);
+// Adds `joins` (a related query's to-one joins, relative to its own table) below
+// spec.joins[at]; returns the index in spec.joins each of them got.
+std::vector<std::size_t> merge_joins(QuerySpec& spec, std::size_t at,
+                                     const std::vector<JoinSpec>& joins);
+// A sort key on `column` of the table reached through the to-one `hops`, joining them.
+SortKey sort_key_through(QuerySpec& spec, const std::vector<Hop>& hops, const std::string& column,
+                         bool descending);
+// "t1.", "t2.", ...: the prefixes of the joined tables' columns in a result, by join.
+std::vector<std::string> join_prefixes(const QuerySpec& spec);
 
 // Runs `statement` (rethrowing its error first) with its timeout.
 Task<db::Result> execute(db::Executor& executor, Statement statement);
