@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <vector>
@@ -286,6 +287,36 @@ TEST_F(PostgresPipelineTest, EveryResultReachesItsOwnCallerUnderLoad) {
     EXPECT_EQ(*w->value, 0);
   }
   EXPECT_LE(db->stats().open, 2u);
+}
+
+TEST_F(PostgresPipelineTest, LargeResultsArriveWholeOverTls) {
+  // Under ctest the cluster runs TLS and sslmode=prefer uses it. A TLS record can hold
+  // more than libpq reads at once; the rest waits decrypted inside OpenSSL, where no
+  // socket readiness will ever announce it.
+  auto db = open(1, 8);
+  std::vector<std::shared_ptr<Outcome<Result>>> queries;
+  for (int i = 0; i < 4; ++i) {
+    const std::string letter(1, static_cast<char>('a' + i));
+    queries.push_back(
+        loop_.spawn(db->execute("SELECT repeat($1::text, 100000 + $2::int) AS big, "
+                                "(SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()) AS tls "
+                                "FROM generate_series(1, 3)",
+                                letter, i)));
+  }
+  run_all(queries, 10s);
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_FALSE(queries[i]->error);
+    const Result& rows = *queries[i]->value;
+    ASSERT_EQ(rows.size(), 3u);
+    for (const auto& row : rows) {
+      const std::string big = row.get<std::string>("big");
+      EXPECT_EQ(big.size(), static_cast<std::size_t>(100000 + i));
+      EXPECT_EQ(big.find_first_not_of(static_cast<char>('a' + i)), std::string::npos);
+    }
+    if (std::getenv("CONDUIT_PG_TEST_SSL")) {
+      EXPECT_TRUE(rows.front().get<bool>("tls"));
+    }
+  }
 }
 
 }  // namespace

@@ -92,7 +92,8 @@ Task<Result> Connection::execute_pipelined(const std::string& sql, const std::ve
   const bool cacheable = settings_->statement_cache_size > 0 && preparable(sql);
   const std::string key = cacheable ? p.cache_key(sql) : std::string();
   for (int attempt_number = 0;; ++attempt_number) {
-    if (broken() || !sharing_) fail_connection("connection is closed");
+    // Not fail_connection(): that would leave the others in flight without a reader.
+    if (broken() || !sharing_) throw detail::connection_error("connection is closed", {});
     auto [name, prepared_now] = submit(sql, key, p, cacheable);
     pending_.back().sent = Clock::now();
     pending_.back().deadline = pending_.back().sent + timeout;
