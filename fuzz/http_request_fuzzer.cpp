@@ -1,7 +1,7 @@
-// libFuzzer target: raw bytes as they arrive on a connection, parsed and answered the way
-// src/app/http_session.cpp does it (Beast's request_parser with the server's limits, the
-// request-line and header-line checks, filling a conduit::Request, routing, gzip, and
-// serialising the response), for up to kMaxPipelined pipelined requests per input.
+// libFuzzer target: raw bytes as they arrive on a connection, read and answered the way
+// src/app/http_session.cpp does it (the server's RequestReader with the server's default
+// limits, filling a conduit::Request, routing, gzip, and serialising the response), for
+// up to kMaxPipelined pipelined requests per input.
 //
 // Besides "no crash, leak or UB" it checks: decoding helpers fail only with HttpError,
 // receive() never throws and completes synchronously, statuses are in 100..599, and the
@@ -17,9 +17,11 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <string_view>
 
+#include "app/request_reader.hpp"
 #include "app/response_writer.hpp"
 #include "conduit/http/gzip.hpp"
 #include "conduit/http/http_error.hpp"
@@ -33,25 +35,8 @@ using conduit::Request;
 using conduit::Response;
 using conduit::fuzz::check;
 
-// The server's defaults (ServerLimits in include/conduit/app/application_options.hpp).
-constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
-constexpr std::size_t kMaxBodyBytes = 10 * 1024 * 1024;
-constexpr std::size_t kMaxHeaderLineBytes = 8 * 1024;
+using conduit::detail::RequestReader;
 constexpr int kMaxPipelined = 4;
-
-using Parser = http::request_parser<http::string_body>;
-
-// http_session.cpp's check_header_lines: 414 / 431 for over-long lines, else 0.
-int check_header_lines(const Parser& parser) {
-  const auto& message = parser.get();
-  if (message.target().size() + message.method_string().size() + 10 > kMaxHeaderLineBytes) {
-    return 414;
-  }
-  for (const auto& field : message) {
-    if (field.name_string().size() + field.value().size() + 2 > kMaxHeaderLineBytes) return 431;
-  }
-  return 0;
-}
 
 // Serialises `response` as the server does and checks that a client can parse it back.
 void write_and_reparse(const Response& response, std::string_view request_id, bool head,
@@ -129,24 +114,18 @@ void exercise_request(const Request& request) {
   }
 }
 
-// http_session.cpp's answer(): fill the Request, route it, compress, serialise.
-void answer(http::request<http::string_body>& message, bool keep_alive) {
-  Request request;
-  request.set_method(std::string(message.method_string()));
-  request.set_version(static_cast<int>(message.version()));
-  auto& headers = request.mutable_headers();
-  headers.reserve(static_cast<std::size_t>(std::distance(message.begin(), message.end())));
-  for (const auto& field : message) headers.add(field.name_string(), field.value());
-  request.set_body(std::move(message.body()));
+// http_session.cpp's serve(): take the Request, route it, compress, serialise.
+void answer(RequestReader& reader, Request& request, bool keep_alive) {
+  bool target_ok = reader.take(request);
   request.set_remote_address("192.0.2.1");
   request.set_scheme("http");
-  auto given_id = headers.get("x-request-id");
+  auto given_id = request.header("x-request-id");
   request.set_request_id(given_id && conduit::detail::is_valid_request_id(*given_id)
-                             ? std::string(*given_id)
-                             : std::string("fuzz-request-id"));
+                             ? *given_id
+                             : std::string_view("fuzz-request-id"));
 
   Response response;
-  if (!request.set_target(std::string(message.target()))) {
+  if (!target_ok) {
     response = Response::error(400, "malformed request target");
   } else {
     check(!request.path().empty() && request.path().front() == '/', "path not absolute");
@@ -164,37 +143,28 @@ void answer(http::request<http::string_body>& message, bool keep_alive) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  std::string_view in(reinterpret_cast<const char*>(data), size);
-  for (int n = 0; n < kMaxPipelined && !in.empty(); ++n) {
-    Parser parser;
-    parser.header_limit(static_cast<std::uint32_t>(kMaxHeaderBytes));
-    parser.body_limit(kMaxBodyBytes);
-    parser.eager(true);
-    bool header_checked = false;
-    while (!parser.is_done()) {
-      boost::system::error_code ec;
-      std::size_t used = parser.put(boost::asio::buffer(in.data(), in.size()), ec);
-      check(used <= in.size(), "parser consumed more than it was given");
-      in.remove_prefix(used);
-      if (ec == http::error::need_more || (!ec && used == 0 && !parser.is_done())) {
-        if (parser.is_header_done() && !header_checked) {
-          header_checked = true;
-          if (int status = check_header_lines(parser)) {
-            write_and_reparse(Response::error(status, "line too long"), "fuzz", false, false);
-            return 0;
-          }
-        }
-        return 0;  // the server would wait for more bytes; this input has none
-      }
-      if (ec) {
-        write_and_reparse(Response::error(400, "malformed request"), "fuzz", false, false);
-        return 0;
-      }
+  if (size == 0) return 0;
+  static const conduit::ServerLimits limits;  // the server's defaults
+  RequestReader reader(limits);
+  auto buffer = reader.prepare(size);
+  std::memcpy(buffer.data(), data, size);
+  reader.commit(size);
+  for (int n = 0; n < kMaxPipelined && reader.buffered() > 0; ++n) {
+    std::size_t before = reader.buffered();
+    Request request;
+    RequestReader::Event event = reader.parse(request);
+    check(reader.buffered() <= before, "reader consumed more than it was given");
+    if (event == RequestReader::Event::error) {
+      int status = reader.error_status();
+      check(status == 400 || status == 413 || status == 414 || status == 431,
+            "unexpected reader error status");
+      write_and_reparse(Response::error(status, reader.error_message()), "fuzz", false, false);
+      return 0;
     }
-    if (!header_checked && check_header_lines(parser) != 0) return 0;
-    bool keep_alive = parser.get().keep_alive();
-    auto message = parser.release();
-    answer(message, keep_alive);
+    // The server would wait for more bytes; this input has none.
+    if (event != RequestReader::Event::request) return 0;
+    bool keep_alive = reader.keep_alive();
+    answer(reader, request, keep_alive);
     if (!keep_alive) return 0;
   }
   return 0;

@@ -11,7 +11,10 @@
 
 #include <sys/socket.h>
 
+#include <array>
+#include <charconv>
 #include <chrono>
+#include <cstring>
 #include <ctime>
 #include <random>
 #include <stdexcept>
@@ -248,7 +251,7 @@ const std::string& EventLoop::http_date() {
   return date_;
 }
 
-std::string EventLoop::next_request_id() {
+std::string_view EventLoop::next_request_id() {
   // xorshift128+: request ids need to be unique, not secret.
   auto next = [this] {
     std::uint64_t s1 = rng_state_[0];
@@ -258,14 +261,77 @@ std::string EventLoop::next_request_id() {
     rng_state_[1] = s1 ^ s0 ^ (s1 >> 17) ^ (s0 >> 26);
     return rng_state_[1] + s0;
   };
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string id(32, '0');
-  std::uint64_t a = next(), b = next();
-  for (int i = 0; i < 16; ++i) {
-    id[i] = kHex[(a >> (i * 4)) & 0xf];
-    id[16 + i] = kHex[(b >> (i * 4)) & 0xf];
+  // Two hex digits per byte, low nibble first (the digit order of the original loop).
+  static constexpr auto kPairs = [] {
+    constexpr char hex[] = "0123456789abcdef";
+    std::array<char, 512> pairs{};
+    for (int byte = 0; byte < 256; ++byte) {
+      pairs[2 * byte] = hex[byte & 0xf];
+      pairs[2 * byte + 1] = hex[byte >> 4];
+    }
+    return pairs;
+  }();
+  std::uint64_t words[2] = {next(), next()};
+  char* out = request_id_;
+  for (std::uint64_t word : words) {
+    for (int i = 0; i < 8; ++i, word >>= 8) {
+      std::memcpy(out, &kPairs[2 * (word & 0xff)], 2);
+      out += 2;
+    }
   }
-  return id;
+  return std::string_view(request_id_, sizeof request_id_);
+}
+
+void EventLoop::log_request_line(std::string_view method, std::string_view path, int status,
+                                 std::chrono::steady_clock::duration took,
+                                 std::string_view request_id, std::string_view remote,
+                                 std::chrono::steady_clock::time_point finished) {
+  if (!log::enabled(log::Level::info)) return;
+  if (finished >= wall_offset_until_) {
+    auto steady = std::chrono::steady_clock::now();
+    wall_offset_ =
+        std::chrono::system_clock::now().time_since_epoch() -
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(steady.time_since_epoch());
+    wall_offset_until_ = steady + std::chrono::seconds(1);
+  }
+  auto wall = std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(finished.time_since_epoch()) +
+      wall_offset_);
+  log::append_prefix(log_buffer_, log::Level::info, wall);
+  const std::size_t start = log_buffer_.size();
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(took).count();
+  if (us < 0) us = 0;
+  char numbers[64];
+  char* p = numbers;
+  *p++ = ' ';
+  p = std::to_chars(p, numbers + 8, status).ptr;
+  *p++ = ' ';
+  p = std::to_chars(p, numbers + 40, us / 1000).ptr;
+  const auto fraction = static_cast<int>(us % 1000);
+  *p++ = '.';
+  *p++ = char('0' + fraction / 100);
+  *p++ = char('0' + fraction / 10 % 10);
+  *p++ = char('0' + fraction % 10);
+  log_buffer_.reserve(log_buffer_.size() + method.size() + path.size() + request_id.size() +
+                      remote.size() + 96);
+  log_buffer_.append(method);
+  log_buffer_.push_back(' ');
+  log_buffer_.append(path);
+  log_buffer_.append(numbers, p);
+  log_buffer_.append("ms request_id=");
+  log_buffer_.append(request_id);
+  log_buffer_.append(" remote=");
+  log_buffer_.append(remote);
+  // Only the decoded path can hold a line break (the method is a token, the id checked,
+  // the address an address or a header value, which cannot hold one).
+  bool one_line = true;
+  for (char c : path) one_line &= c != '\n' && c != '\r';
+  if (one_line) {
+    log_buffer_.push_back('\n');
+  } else {
+    log::finish_line(log_buffer_, start);
+  }
+  schedule_log_flush();
 }
 
 }  // namespace conduit::detail

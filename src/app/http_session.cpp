@@ -1,11 +1,15 @@
 // HttpSession: one HTTP/1.1 connection (plain or TLS) served by a coroutine.
 //
-// Reading: bytes accumulate in a flat buffer and Beast's request parser consumes
-// complete requests from it. Every request already in the buffer is answered before
-// anything is written, and the answers go out in one write: that is what makes
-// pipelining cheap. Limits: header size (431, 414 for the request line), body size
-// (413), malformed input (400 and close), and deadlines enforced by one watchdog timer
-// per connection (header, body, keep-alive idle, write).
+// Reading: bytes accumulate in the connection's RequestReader (request_reader.hpp),
+// which hands out complete requests and the limit errors (431, 414, 413, 400 and
+// close). Every request already in the buffer is answered before anything is written,
+// and the answers go out in one write: that is what makes pipelining cheap. Deadlines
+// (header, body, keep-alive idle, write) are enforced by one watchdog timer per
+// connection that is never re-armed on the per-request path.
+//
+// Per request, on the synchronous path, nothing is allocated by the session: the
+// InFlight and its Request are reused, the handler's root frame comes from the frame
+// cache, and the log line is formatted straight into the loop's buffer.
 //
 // Handlers run as conduit::Tasks. Most finish without suspending and are answered
 // inline; one that suspends is awaited with the per-request time limit, after which the
@@ -20,14 +24,13 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/string_body.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 
 #include "app/event_loop.hpp"
+#include "app/request_reader.hpp"
 #include "app/response_writer.hpp"
 #include "conduit/core/log.hpp"
 #include "conduit/http/gzip.hpp"
@@ -36,8 +39,6 @@
 namespace conduit::detail {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = boost::beast::http;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
@@ -47,7 +48,9 @@ constexpr auto kAwaitable = asio::use_awaitable;
 constexpr std::size_t kReadChunk = 16 * 1024;
 
 // What a request's handler produced, shared with the handler's coroutine so a late
-// finish (after the time limit) writes into memory that is still alive.
+// finish (after the time limit) writes into memory that is still alive. A session
+// reuses its InFlight (and the Request's buffers) for as long as handlers finish
+// without suspending, which is nearly always.
 struct InFlight {
   Request request;
   std::optional<Response> response;
@@ -57,7 +60,47 @@ struct InFlight {
   // The handler's root frame while it is suspended, and the loop tracking it.
   std::coroutine_handle<> frame;
   EventLoop* tracker = nullptr;
+
+  void reset() {
+    request.reset();
+    response.reset();
+    error = nullptr;
+    done = false;
+    waker = nullptr;
+    frame = {};
+    tracker = nullptr;
+  }
 };
+
+// The root coroutine of one handler call (like detail::spawn, but its frame comes from
+// the frame cache: one per request).
+struct HandlerRoot {
+  std::coroutine_handle<> frame;
+  struct promise_type {
+    static void* operator new(std::size_t size) { return allocate_frame(size); }
+    static void operator delete(void* frame, std::size_t size) noexcept {
+      deallocate_frame(frame, size);
+    }
+    HandlerRoot get_return_object() noexcept {
+      return {std::coroutine_handle<promise_type>::from_promise(*this)};
+    }
+    std::suspend_never initial_suspend() const noexcept { return {}; }
+    std::suspend_never final_suspend() const noexcept { return {}; }
+    void return_void() const noexcept {}
+    void unhandled_exception() const noexcept { std::terminate(); }
+  };
+};
+
+HandlerRoot run_handler(Task<Response> task, std::shared_ptr<InFlight> flight) {
+  try {
+    flight->response.emplace(co_await std::move(task));
+  } catch (...) {
+    flight->error = std::current_exception();
+  }
+  flight->done = true;
+  if (flight->tracker) flight->tracker->untrack_handler(flight->frame);
+  if (flight->waker) flight->waker->cancel();
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -94,7 +137,12 @@ class HttpSession final : public SessionBase,
         limits_(loop.options().limits),
         stream_(std::move(stream)),
         remote_(std::move(remote)),
-        watchdog_(loop.io()) {
+        watchdog_(loop.io()),
+        reader_(limits_) {
+    // Bounded below so that a zero timeout cannot make the watchdog spin.
+    shortest_timeout_ = std::max(std::chrono::milliseconds(10),
+                                 std::min({limits_.header_timeout, limits_.body_timeout,
+                                           limits_.keep_alive_timeout, limits_.write_timeout}));
     deadline_ = Clock::now() + limits_.header_timeout;
   }
 
@@ -129,26 +177,28 @@ class HttpSession final : public SessionBase,
     watchdog_.cancel();
   }
 
-  void set_deadline(std::chrono::milliseconds within) {
-    auto next = Clock::now() + within;
-    bool earlier = next < deadline_;
-    deadline_ = next;
-    // A later deadline is picked up when the timer wakes; only an earlier one needs it
-    // re-armed now.
-    if (earlier) watchdog_.cancel();
+  void set_deadline(std::chrono::milliseconds within, Clock::time_point now) {
+    deadline_ = now + within;
+    // A later deadline is picked up when the timer wakes. The timer is never armed more
+    // than the shortest timeout ahead (see watch()), so a new deadline is almost never
+    // earlier than it: re-arming (a wake-up and timerfd syscalls) stays off the
+    // per-request path.
+    if (deadline_ < armed_) watchdog_.cancel();
   }
+  void set_deadline(std::chrono::milliseconds within) { set_deadline(within, Clock::now()); }
 
   asio::awaitable<void> watch() {
     while (!closed_) {
-      watchdog_.expires_at(deadline_);
-      boost::system::error_code ec;
-      co_await watchdog_.async_wait(asio::redirect_error(kAwaitable, ec));
-      if (closed_) break;
-      if (Clock::now() >= deadline_) {
+      auto now = Clock::now();
+      if (now >= deadline_) {
         timed_out_ = true;
         close();
         break;
       }
+      armed_ = std::min(deadline_, now + shortest_timeout_);
+      watchdog_.expires_at(armed_);
+      boost::system::error_code ec;
+      co_await watchdog_.async_wait(asio::redirect_error(kAwaitable, ec));
     }
   }
 
@@ -172,19 +222,19 @@ class HttpSession final : public SessionBase,
     co_return !ec;
   }
 
-  // Reads more bytes into in_; false when the connection ended or timed out.
+  // Reads more bytes into the reader; false when the connection ended or timed out.
   asio::awaitable<bool> read_more() {
     boost::system::error_code ec;
-    std::size_t n = co_await stream_.async_read_some(in_.prepare(kReadChunk),
+    std::size_t n = co_await stream_.async_read_some(reader_.prepare(kReadChunk),
                                                      asio::redirect_error(kAwaitable, ec));
     if (ec) co_return false;
-    in_.commit(n);
+    reader_.commit(n);
     co_return true;
   }
 
   void queue_error(int status, std::string_view message) {
     Response response = Response::error(status, message);
-    std::string request_id = loop_.next_request_id();
+    std::string_view request_id = loop_.next_request_id();
     WireContext context{loop_.http_date(), request_id, false, false};
     append_response(out_, response, context);
     if (loop_.options().log_requests) {
@@ -193,135 +243,125 @@ class HttpSession final : public SessionBase,
     }
   }
 
-  // After the header is parsed: request-line and per-line limits (Beast only bounds the
-  // whole header section).
-  std::optional<std::pair<int, std::string_view>> check_header_lines(
-      const http::request_parser<http::string_body>& parser) const {
-    const auto& message = parser.get();
-    std::size_t line_limit = limits_.max_header_line_bytes;
-    if (message.target().size() + message.method_string().size() + 10 > line_limit) {
-      return std::pair{414, std::string_view("request URI too long")};
-    }
-    for (const auto& field : message) {
-      if (field.name_string().size() + field.value().size() + 2 > line_limit) {
-        return std::pair{431, std::string_view("request header too large")};
-      }
-    }
-    return std::nullopt;
-  }
-
   asio::awaitable<void> serve() {
     if (!co_await handshake()) co_return;
     bool first = true;
+    Clock::time_point now = Clock::now();
     for (;;) {
-      http::request_parser<http::string_body> parser;
-      parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
-      parser.body_limit(limits_.max_body_bytes);
-      parser.eager(true);
-      bool sent_continue = false;
-      bool header_checked = false;
-
       // Between requests the connection is idle: keep-alive deadline (the header
       // deadline for the very first request).
-      if (in_.size() == 0) {
+      if (reader_.buffered() == 0) {
         if (!co_await flush()) co_return;
         if (draining_) co_return;
         idle_ = true;
         set_deadline(first ? limits_.header_timeout : limits_.keep_alive_timeout);
         if (!co_await read_more()) co_return;
         idle_ = false;
+        now = Clock::now();
       }
-      if (!first || in_.size() > 0) set_deadline(limits_.header_timeout);
       first = false;
+      set_deadline(limits_.header_timeout, now);
 
-      while (!parser.is_done()) {
-        boost::system::error_code ec;
-        std::size_t used = parser.put(in_.data(), ec);
-        in_.consume(used);
-        // Beast reports success with nothing consumed when the header is done and the
-        // body has not arrived yet: that also means "read more".
-        if (ec == http::error::need_more || (!ec && used == 0 && !parser.is_done())) {
-          if (parser.is_header_done() && !header_checked) {
-            header_checked = true;
-            if (auto bad = check_header_lines(parser)) {
-              queue_error(bad->first, bad->second);
-              co_await flush();
-              co_return;
-            }
-            set_deadline(limits_.body_timeout);
-            auto expect = parser.get()[http::field::expect];
-            if (!sent_continue && iequals(expect, "100-continue")) {
-              sent_continue = true;
-              if (!co_await flush()) co_return;
-              out_.append("HTTP/1.1 100 Continue\r\n\r\n");
-              if (!co_await flush()) co_return;
-            }
-          }
-          if (!co_await flush()) co_return;
-          if (!co_await read_more()) co_return;
-          continue;
-        }
-        if (ec) {
-          if (ec == http::error::header_limit) {
-            // No CRLF in the allowed bytes means the request line itself is too long.
-            queue_error(parser.got_some() && request_line_fits() ? 431 : 414,
-                        parser.got_some() && request_line_fits() ? "request header too large"
-                                                                 : "request URI too long");
-          } else if (ec == http::error::body_limit) {
-            queue_error(413, "entity length exceeds maximum");
-          } else {
-            queue_error(400, "malformed request");
-          }
+      bool sent_continue = false;
+      bool waited = false;
+      InFlight& flight = next_flight();
+      for (;;) {
+        auto event = reader_.parse(flight.request);
+        if (event == RequestReader::Event::request) break;
+        if (event == RequestReader::Event::error) {
+          queue_error(reader_.error_status(), reader_.error_message());
           co_await flush();
           co_return;
         }
-      }
-      if (!header_checked) {
-        if (auto bad = check_header_lines(parser)) {
-          queue_error(bad->first, bad->second);
-          co_await flush();
-          co_return;
+        if (event == RequestReader::Event::header_done) {
+          set_deadline(limits_.body_timeout);
+          if (!sent_continue && reader_.expects_continue()) {
+            sent_continue = true;
+            if (!co_await flush()) co_return;
+            out_.append("HTTP/1.1 100 Continue\r\n\r\n");
+          }
         }
+        if (!co_await flush()) co_return;
+        if (!co_await read_more()) co_return;
+        waited = true;
       }
 
-      bool wants_keep_alive = parser.get().keep_alive();
-      bool keep_alive = co_await answer(parser.release(), wants_keep_alive);
+      bool wants_keep_alive = reader_.keep_alive();
+      // A request read without waiting started when the previous answer was ready or its
+      // bytes arrived (`now`); one that waited for more bytes starts now.
+      Clock::time_point started = waited ? Clock::now() : now;
+      bool target_ok = reader_.take(flight.request);
+      fill_request(flight.request);
+      Response response;
+      if (!target_ok) {
+        response = Response::error(400, "malformed request target");
+      } else {
+        auto root = run_handler(loop_.entry_point().receive(flight.request), flight_);
+        if (!flight.done) {
+          // The handler suspended (database, timer...): wait for it within the limit.
+          co_await await_handler(flight_, root.frame);
+        }
+        if (!flight.done) {
+          log::warn("request exceeded {}ms: {} {} request_id={}", limits_.request_timeout.count(),
+                    flight.request.method(), flight.request.path(), flight.request.request_id());
+          response = Response::error(503, "request timed out");
+        } else if (flight.error) {
+          response = response_for(flight.error);
+        } else {
+          response = std::move(*flight.response);
+        }
+      }
+      bool keep_alive = answer(flight.request, response, wants_keep_alive, started, now);
       if (!keep_alive || closed_) {
         co_await flush();
         co_return;
       }
       // Pipelined requests already in the buffer are answered before writing, up to a
       // bound so one connection cannot starve the loop.
-      if (++pipelined_ >= limits_.max_pipelined_requests || in_.size() == 0) {
+      if (++pipelined_ >= limits_.max_pipelined_requests || reader_.buffered() == 0) {
         pipelined_ = 0;
         if (!co_await flush()) co_return;
+        now = Clock::now();
       }
     }
   }
 
-  bool request_line_fits() const {
-    auto data = static_cast<const char*>(in_.data().data());
-    std::string_view view(data, std::min(in_.size(), limits_.max_header_line_bytes));
-    return view.find("\r\n") != std::string_view::npos || view.find('\n') != std::string_view::npos;
+  // The InFlight of the next request: the previous one again unless a handler that
+  // timed out still holds it.
+  InFlight& next_flight() {
+    if (flight_ && flight_.use_count() == 1) {
+      flight_->reset();
+    } else {
+      flight_ = std::make_shared<InFlight>();
+    }
+    return *flight_;
   }
 
-  void fill_request(Request& request, http::request<http::string_body>& message) {
-    request.set_method(std::string(message.method_string()));
-    request.set_version(static_cast<int>(message.version()));
-    auto& headers = request.mutable_headers();
-    headers.reserve(std::distance(message.begin(), message.end()));
-    for (const auto& field : message) headers.add(field.name_string(), field.value());
-    request.set_body(std::move(message.body()));
+  asio::awaitable<void> await_handler(std::shared_ptr<InFlight> flight,
+                                      std::coroutine_handle<> frame) {
+    flight->frame = frame;
+    flight->tracker = &loop_;
+    loop_.track_handler(frame);
+    asio::steady_timer limit(loop_.io(), limits_.request_timeout);
+    flight->waker = &limit;
+    boost::system::error_code ec;
+    co_await limit.async_wait(asio::redirect_error(kAwaitable, ec));
+    flight->waker = nullptr;
+  }
+
+  // The connection's part of the request: client address, scheme, request id.
+  void fill_request(Request& request) {
     request.set_remote_address(remote_);
     request.set_scheme(std::is_same_v<Stream, tcp::socket> ? "http" : "https");
+    const Headers& headers = request.headers();
     if (loop_.options().trust_proxy) {
       auto forwarded_for = rightmost(headers.get_all("x-forwarded-for"));
-      if (!forwarded_for.empty()) request.set_remote_address(std::string(forwarded_for));
+      if (!forwarded_for.empty()) request.set_remote_address(forwarded_for);
       auto proto = rightmost(headers.get_all("x-forwarded-proto"));
-      if (proto == "https" || proto == "http") request.set_scheme(std::string(proto));
+      if (proto == "https" || proto == "http") request.set_scheme(proto);
     }
     auto given_id = headers.get("x-request-id");
-    request.set_request_id(given_id && is_valid_request_id(*given_id) ? std::string(*given_id)
+    request.set_request_id(given_id && is_valid_request_id(*given_id) ? *given_id
                                                                       : loop_.next_request_id());
   }
 
@@ -338,61 +378,23 @@ class HttpSession final : public SessionBase,
     return Response::error(500, "internal server error");
   }
 
-  // Runs the request through the channel and queues the response; returns whether the
-  // connection stays open (not when the client or a shutdown says otherwise).
-  asio::awaitable<bool> answer(http::request<http::string_body> message, bool wants_keep_alive) {
-    auto started = Clock::now();
-    auto flight = std::make_shared<InFlight>();
-    Request& request = flight->request;
-    fill_request(request, message);
-    Response response;
-    if (!request.set_target(std::string(message.target()))) {
-      response = Response::error(400, "malformed request target");
-    } else {
-      auto root = detail::spawn(loop_.entry_point().receive(request),
-                                [flight](std::exception_ptr error, std::optional<Response> result) {
-                                  flight->error = error;
-                                  flight->response = std::move(result);
-                                  flight->done = true;
-                                  if (flight->tracker)
-                                    flight->tracker->untrack_handler(flight->frame);
-                                  if (flight->waker) flight->waker->cancel();
-                                });
-      if (!flight->done) {
-        flight->frame = root.frame;
-        flight->tracker = &loop_;
-        loop_.track_handler(root.frame);
-        // The handler suspended (database, timer...): wait for it within the limit.
-        asio::steady_timer limit(loop_.io(), limits_.request_timeout);
-        flight->waker = &limit;
-        boost::system::error_code ec;
-        co_await limit.async_wait(asio::redirect_error(kAwaitable, ec));
-        flight->waker = nullptr;
-      }
-      if (!flight->done) {
-        log::warn("request exceeded {}ms: {} {} request_id={}", limits_.request_timeout.count(),
-                  request.method(), request.path(), request.request_id());
-        response = Response::error(503, "request timed out");
-      } else if (flight->error) {
-        response = response_for(flight->error);
-      } else {
-        response = std::move(*flight->response);
-      }
-    }
+  // Queues the response (and its log line); returns whether the connection stays open
+  // (not when the client or a shutdown says otherwise). `now` becomes the time the
+  // answer was ready.
+  bool answer(const Request& request, Response& response, bool wants_keep_alive,
+              Clock::time_point started, Clock::time_point& now) {
     if (loop_.options().compress_responses) maybe_compress(request, response);
     // Decided after the handler: a shutdown that began meanwhile closes the connection.
     bool keep_alive = wants_keep_alive && !draining_;
     WireContext context{loop_.http_date(), request.request_id(), request.method() == "HEAD",
                         keep_alive};
     append_response(out_, response, context);
+    now = Clock::now();
     if (loop_.options().log_requests) {
-      auto us =
-          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count();
-      loop_.log_request(FMT_COMPILE("{} {} {} {}.{:03}ms request_id={} remote={}"),
-                        request.method(), request.path(), response.status(), us / 1000, us % 1000,
-                        request.request_id(), request.remote_address());
+      loop_.log_request_line(request.method(), request.path(), response.status(), now - started,
+                             request.request_id(), request.remote_address(), now);
     }
-    co_return keep_alive;
+    return keep_alive;
   }
 
   EventLoop& loop_;
@@ -401,7 +403,10 @@ class HttpSession final : public SessionBase,
   std::string remote_;
   asio::steady_timer watchdog_;
   Clock::time_point deadline_;
-  beast::flat_buffer in_;
+  Clock::time_point armed_ = Clock::time_point::max();
+  std::chrono::milliseconds shortest_timeout_;
+  RequestReader reader_;
+  std::shared_ptr<InFlight> flight_;
   std::string out_;
   std::list<SessionBase*>::iterator registration_;
   bool registered_ = true;

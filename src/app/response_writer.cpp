@@ -19,6 +19,25 @@ bool body_forbidden(int status) noexcept {
   return (status >= 100 && status < 200) || status == 204 || status == 304;
 }
 
+// The headers the writer sets itself; the application's own are dropped. Dispatching on
+// the length first keeps this to at most one comparison per header.
+bool is_server_owned(std::string_view name) noexcept {
+  switch (name.size()) {
+    case 4:
+      return iequals(name, "date");
+    case 6:
+      return iequals(name, "server");
+    case 10:
+      return iequals(name, "connection");
+    case 14:
+      return iequals(name, "content-length");
+    case 17:
+      return iequals(name, "transfer-encoding");
+    default:
+      return false;
+  }
+}
+
 // Header values come from application code; a CR or LF would let one header forge
 // another (response splitting), so they are replaced by spaces.
 void append_sanitised(std::string& out, std::string_view value) {
@@ -37,18 +56,19 @@ void append_sanitised(std::string& out, std::string_view value) {
 
 void append_response(std::string& out, const Response& response, const WireContext& context) {
   const int status = response.status();
-  out.append("HTTP/1.1 ");
-  append_number(out, static_cast<std::size_t>(status));
-  out.push_back(' ');
-  out.append(reason_phrase(status));
-  out.append("\r\nServer: conduit\r\nDate: ");
+  if (status == 200) {
+    out.append("HTTP/1.1 200 OK\r\nServer: conduit\r\nDate: ");
+  } else {
+    out.append("HTTP/1.1 ");
+    append_number(out, static_cast<std::size_t>(status));
+    out.push_back(' ');
+    out.append(reason_phrase(status));
+    out.append("\r\nServer: conduit\r\nDate: ");
+  }
   out.append(context.date);
   out.append("\r\n");
   for (const auto& [name, value] : response.headers()) {
-    if (iequals(name, "content-length") || iequals(name, "transfer-encoding") ||
-        iequals(name, "connection") || iequals(name, "date") || iequals(name, "server")) {
-      continue;
-    }
+    if (is_server_owned(name)) continue;
     append_sanitised(out, name);
     out.append(": ");
     append_sanitised(out, value);

@@ -62,7 +62,10 @@ thread_local TimestampCache t_timestamp;
 }  // namespace
 
 void append_prefix(std::string& out, Level level) {
-  auto now = std::chrono::system_clock::now();
+  append_prefix(out, level, std::chrono::system_clock::now());
+}
+
+void append_prefix(std::string& out, Level level, std::chrono::system_clock::time_point now) {
   auto seconds = std::chrono::system_clock::to_time_t(now);
   auto millis =
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;

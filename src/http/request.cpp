@@ -19,12 +19,16 @@ std::string lower_trimmed(std::string_view s) {
 }
 }  // namespace
 
-bool Request::set_target(std::string target) {
-  target_ = std::move(target);
+bool Request::set_target(std::string_view target) {
+  target_.assign(target);
   std::string_view t = target_;
   auto q = t.find('?');
   std::string_view raw_path = t.substr(0, q);
-  query_string_ = q == std::string_view::npos ? std::string{} : std::string(t.substr(q + 1));
+  if (q == std::string_view::npos) {
+    query_string_.clear();
+  } else {
+    query_string_.assign(t.substr(q + 1));
+  }
   query_.reset();
   // Absolute-form targets ("http://host/path") are accepted as RFC 9112 requires.
   if (raw_path.starts_with("http://") || raw_path.starts_with("https://")) {
@@ -32,10 +36,35 @@ bool Request::set_target(std::string target) {
     raw_path = slash == std::string_view::npos ? std::string_view("/") : raw_path.substr(slash);
   }
   if (raw_path.empty() || raw_path.front() != '/') return false;
+  // Most paths have nothing to decode: copy them without building a new string.
+  if (raw_path.find('%') == std::string_view::npos &&
+      raw_path.find('\0') == std::string_view::npos) {
+    path_.assign(raw_path);
+    return true;
+  }
   auto decoded = percent_decode(raw_path, false);
   if (!decoded || decoded->find('\0') != std::string::npos) return false;
   path_ = std::move(*decoded);
   return true;
+}
+
+void Request::reset() {
+  method_.assign("GET");
+  target_.assign("/");
+  path_.assign("/");
+  query_string_.clear();
+  headers_.clear();
+  body_.clear();
+  version_ = 11;
+  remote_address_.clear();
+  scheme_.assign("http");
+  request_id_.clear();
+  path_match_.variables.clear();
+  path_match_.segments.clear();
+  path_match_.remaining_path.reset();
+  path_match_.route_pattern.clear();
+  query_.reset();
+  attachments_.clear();
 }
 
 const Parameters& Request::query() const {

@@ -7,7 +7,8 @@ namespace conduit {
 
 Response::Response(int status, std::string body, std::string_view content_type)
     : status_(status), body_(std::move(body)) {
-  if (!content_type.empty()) headers_.set("Content-Type", content_type);
+  // A new response has no headers yet: nothing to replace.
+  if (!content_type.empty()) headers_.add("Content-Type", content_type);
 }
 
 Response Response::json(int status, const boost::json::value& body) {

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -32,6 +33,8 @@ void append_line(std::string& out, Level level, std::string_view message);
 // `out`: append_prefix writes the timestamp and level; finish_line escapes newlines in the
 // message written since `message_start` and ends the line.
 void append_prefix(std::string& out, Level level);
+// append_prefix with a time the caller already has (saves a clock read per line).
+void append_prefix(std::string& out, Level level, std::chrono::system_clock::time_point now);
 void finish_line(std::string& out, std::size_t message_start);
 // Writes already formatted lines to stdout with as few write(2) calls as possible.
 void write_lines(std::string_view lines) noexcept;

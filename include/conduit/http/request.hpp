@@ -95,15 +95,19 @@ class Request {
   std::map<std::string, std::any, std::less<>>& attachments() noexcept { return attachments_; }
 
   // ---- filled by the server (and by tests) -----------------------------------------------
-  void set_method(std::string m) { method_ = std::move(m); }
+  // The setters copy into the existing strings, so a reused Request keeps its capacity.
+  void set_method(std::string_view m) { method_.assign(m); }
   // Sets the target and derives path and query string; false when the path is malformed.
-  bool set_target(std::string target);
+  bool set_target(std::string_view target);
   Headers& mutable_headers() noexcept { return headers_; }
   void set_body(std::string body) { body_ = std::move(body); }
   void set_version(int v) noexcept { version_ = v; }
-  void set_remote_address(std::string a) { remote_address_ = std::move(a); }
-  void set_scheme(std::string s) { scheme_ = std::move(s); }
-  void set_request_id(std::string id) { request_id_ = std::move(id); }
+  void set_remote_address(std::string_view a) { remote_address_.assign(a); }
+  void set_scheme(std::string_view s) { scheme_.assign(s); }
+  void set_request_id(std::string_view id) { request_id_.assign(id); }
+  // Back to a default-constructed state, keeping allocated capacity where it can (the
+  // server reuses one Request per connection while handlers finish synchronously).
+  void reset();
 
  private:
   std::string method_ = "GET";
