@@ -11,7 +11,11 @@
 #   DURATION_S   seconds per measured wrk run (default 10)
 #   CONNECTIONS  connections of the unpipelined runs (default 64); pipelined runs use
 #                $PIPELINE_CONNECTIONS (default 256), as TechEmpower does.
-# Environment: SERVERS="conduit fastify nginx", PIPELINE_DEPTH=16, RSS_CONNECTIONS=256,
+# Servers: conduit (the heroes example with --quiet: no request log line, as the
+# references run: fastify's logger and nginx's access_log are off), conduit_log (the same
+# binary writing its request log line, the default; reported for the record, no verdict),
+# fastify, nginx.
+# Environment: SERVERS="conduit conduit_log fastify nginx", PIPELINE_DEPTH=16, RSS_CONNECTIONS=256,
 #   WARMUP=2 (s per endpoint, 0 = none), REPEAT=1 (rounds of all tests; the report
 #   takes the best req/s and the lowest CPU/request of each server and test),
 #   CONDUIT_BIN, CONDUIT_CONFIG, CONDUIT_EXTRA_ARGS (e.g. --quiet), CONDUIT_NO_BUILD=1,
@@ -48,7 +52,7 @@ RSS_CONNECTIONS=${RSS_CONNECTIONS:-256}
 WARMUP=${WARMUP:-2}
 REPEAT=${REPEAT:-1}
 REP=1
-SERVERS=${SERVERS:-conduit fastify nginx}
+SERVERS=${SERVERS:-conduit conduit_log fastify nginx}
 CONDUIT_BIN=${CONDUIT_BIN:-$BUILD_DIR/examples/heroes/heroes}
 CONDUIT_CONFIG=$(realpath -m -- "${CONDUIT_CONFIG:-$REPO_DIR/examples/heroes/config.yaml}")
 CONDUIT_EXTRA_ARGS=${CONDUIT_EXTRA_ARGS:-}
@@ -94,14 +98,21 @@ tree_status_kb() { # tree_status_kb PID FIELD: sum of FIELD (VmRSS, VmHWM) over 
 # ---- servers ------------------------------------------------------------------------------
 SERVER_PID=""
 
-start_conduit() {
-  local port=$1
+# conduit_log: request log lines on stdout (into /dev/null: the cost measured is
+# formatting and writing them, as on Heroku where stdout is a pipe).
+start_conduit_log() {
+  local port=$1 quiet=${2:-} name=conduit_log
+  [[ -n $quiet ]] && name=conduit
   # shellcheck disable=SC2086
   (cd "$(dirname "$CONDUIT_CONFIG")" &&
     pinned "$SERVER_CORE" "$CONDUIT_BIN" serve --port "$port" --threads 1 \
-      --address 127.0.0.1 -c "$CONDUIT_CONFIG" $CONDUIT_EXTRA_ARGS) \
-    >/dev/null 2>"$WORK/conduit.err" </dev/null &
+      --address 127.0.0.1 -c "$CONDUIT_CONFIG" $quiet $CONDUIT_EXTRA_ARGS) \
+    >/dev/null 2>"$WORK/$name.err" </dev/null &
   SERVER_PID=$!
+}
+
+start_conduit() {
+  start_conduit_log "$1" --quiet
 }
 
 start_fastify() {
@@ -275,8 +286,9 @@ mkdir -p "$OUT_DIR"
 servers_to_run=()
 for name in $SERVERS; do
   case $name in
-  conduit)
-    if [[ $CONDUIT_NO_BUILD != 1 && -f $BUILD_DIR/CMakeCache.txt ]]; then
+  conduit | conduit_log)
+    if [[ $CONDUIT_NO_BUILD != 1 && -f $BUILD_DIR/CMakeCache.txt && -z ${BUILT:-} ]]; then
+      BUILT=1
       build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD_DIR/CMakeCache.txt")
       [[ $build_type == Release ]] ||
         note "warning: $BUILD_DIR is a '${build_type:-unset}' build; benchmark a Release build"
@@ -287,11 +299,11 @@ for name in $SERVERS; do
       }
     fi
     if [[ -x $CONDUIT_BIN ]]; then
-      servers_to_run+=(conduit)
+      servers_to_run+=("$name")
     else
-      note "conduit skipped: no executable at $CONDUIT_BIN"
-      printf '{"server":"conduit","status":"binary missing","binary":"%s"}\n' \
-        "$CONDUIT_BIN" >>"$WORK/servers.jsonl"
+      note "$name skipped: no executable at $CONDUIT_BIN"
+      printf '{"server":"%s","status":"binary missing","binary":"%s"}\n' \
+        "$name" "$CONDUIT_BIN" >>"$WORK/servers.jsonl"
     fi
     ;;
   fastify)
@@ -299,7 +311,7 @@ for name in $SERVERS; do
     servers_to_run+=(fastify)
     ;;
   nginx) servers_to_run+=(nginx) ;;
-  *) die "unknown server '$name' (use conduit, fastify, nginx)" ;;
+  *) die "unknown server '$name' (use conduit, conduit_log, fastify, nginx)" ;;
   esac
 done
 
