@@ -49,6 +49,10 @@ GenerateResult generate_migration(const std::filesystem::path& directory, const 
   result.diff = diff_schemas(replayed, model, options.renames);
   result.version = existing.empty() ? 1 : existing.back().version + 1;
   if (result.diff.operations.empty()) return result;
+  // What replay will refuse later (a name PostgreSQL would shorten, ...) is refused now,
+  // before a file that no upgrade accepts is written.
+  orm::Schema checked = replayed;
+  apply_operations(checked, result.diff.operations);
 
   Migration migration;
   migration.version = result.version;

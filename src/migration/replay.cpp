@@ -43,6 +43,33 @@ SchemaColumn& column_of(SchemaTable& table, const std::string& name) {
   return *column;
 }
 
+// PostgreSQL keeps the first 63 bytes of a name and silently drops the rest; the index
+// and constraint names derived from a table and column ("t_col_fkey", "t_col_idx",
+// "t_col_key", "t_col_seq", "t_pkey", "t_unique2_idx") would then no longer be the names
+// the migration SQL and the catalog checks expect. Refused here, where the file and line
+// are known, rather than found out by a failing upgrade.
+constexpr std::size_t kMaxNameBytes = 63;
+
+void check_name_lengths(const std::string& table, const std::string& column) {
+  const std::string longest = table + "_" + column + "_fkey";
+  if (longest.size() > kMaxNameBytes) {
+    fail("table " + in_quotes(table) + " and column " + in_quotes(column) + " make the name " +
+         in_quotes(longest) + " (" + std::to_string(longest.size()) +
+         " bytes), but PostgreSQL keeps only " + std::to_string(kMaxNameBytes) +
+         " bytes of a name: shorten the table or the column name");
+  }
+}
+
+void check_name_lengths(const SchemaTable& table) {
+  const std::string longest = table.name + "_unique99_idx";
+  if (longest.size() > kMaxNameBytes) {
+    fail("table name " + in_quotes(table.name) + " is too long: the names derived from it (" +
+         in_quotes(table.name + "_unique2_idx") + ") must fit in the " +
+         std::to_string(kMaxNameBytes) + " bytes PostgreSQL keeps of a name; shorten it");
+  }
+  for (const SchemaColumn& column : table.columns) check_name_lengths(table.name, column.name);
+}
+
 void check_table_name_free(const Schema& schema, const std::string& name) {
   if (name.empty()) fail("a table needs a name");
   if (schema.find_table(name)) fail("table " + in_quotes(name) + " already exists");
@@ -123,6 +150,7 @@ void add_table(Schema& schema, const SchemaTable& table) {
     if (column.primary_key) primary_key = &column;
   }
   check_unique_sets(table);
+  check_name_lengths(table);
   schema.tables.push_back(table);
 }
 
@@ -150,6 +178,9 @@ void apply(Schema& schema, const RenameTable& op) {
     fail("cannot rename table " + in_quotes(op.from) + " to " + in_quotes(op.to) + ": table " +
          in_quotes(op.to) + " already exists");
   }
+  SchemaTable renamed = table_of(schema, op.from);
+  renamed.name = op.to;
+  check_name_lengths(renamed);
   for (SchemaTable& table : schema.tables) {
     for (SchemaColumn& column : table.columns) {
       if (column.relationship && column.relationship->table == op.from)
@@ -171,6 +202,7 @@ void apply(Schema& schema, const AddColumn& op) {
     }
   }
   check_reference(schema, table, op.column);
+  check_name_lengths(op.table, op.column.name);
   table.columns.push_back(op.column);
 }
 
@@ -197,6 +229,7 @@ void apply(Schema& schema, const RenameColumn& op) {
     fail("cannot rename column " + qualified(op.table, op.from) + " to " + in_quotes(op.to) +
          ": the table already has a column " + in_quotes(op.to));
   }
+  check_name_lengths(op.table, op.to);
   column_of(table, op.from).name = op.to;
   for (auto& set : table.unique_sets) std::replace(set.begin(), set.end(), op.from, op.to);
   for (SchemaTable& other : schema.tables) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "conduit/migration/generator.hpp"
+#include "conduit/migration/migration_error.hpp"
 #include "conduit/migration/migration_file.hpp"
 #include "conduit/migration/migrator.hpp"
 #include "migration_db.hpp"
@@ -102,6 +103,23 @@ TEST_P(GenerateUpgradeTest, AModelEvolvesThroughGeneratedMigrations) {
 INSTANTIATE_TEST_SUITE_P(Dialects, GenerateUpgradeTest,
                          ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres),
                          dialect_name);
+
+TEST(GenerateTest, RefusesNamesPostgresqlWouldShortenBeforeWritingAFile) {
+  const auto dir = std::filesystem::temp_directory_path() / ("conduit_gen_" + random_suffix());
+  orm::Schema model = hero_schema();
+  const std::string long_name(70, 'n');
+  model.tables.front().columns.back().name = long_name;
+  try {
+    generate_migration(dir, model);
+    ADD_FAILURE() << "generate accepted a 70-byte column name";
+  } catch (const MigrationError& e) {
+    EXPECT_NE(std::string(e.what()).find("PostgreSQL keeps only 63 bytes of a name"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_TRUE(!std::filesystem::exists(dir) || std::filesystem::is_empty(dir));
+  std::filesystem::remove_all(dir);
+}
 
 }  // namespace
 }  // namespace conduit::migration::testing

@@ -193,6 +193,31 @@ TEST(Replay, TableErrors) {
             "cannot rename table 'team' to '_hero': table '_hero' already exists");
 }
 
+TEST(Replay, NamesPostgresqlWouldShortenAreRefused) {
+  const orm::Schema schema = heroes();
+  const std::string table_45(45, 't');   // + "_unique99_idx" = 58 bytes: fits
+  const std::string column_12(12, 'c');  // t_c_fkey: 45 + 1 + 12 + 5 = 63 bytes: fits
+  orm::Schema fits = schema;
+  mig::apply_operation(fits, table(table_45, {text(column_12)}));
+  EXPECT_EQ(error_of(fits, mig::AddColumn{table_45, text(column_12 + "x")}),
+            "table '" + table_45 + "' and column '" + column_12 + "x' make the name '" + table_45 +
+                "_" + column_12 +
+                "x_fkey' (64 bytes), but PostgreSQL keeps only 63 "
+                "bytes of a name: shorten the table or the column name");
+  EXPECT_EQ(error_of(fits, mig::RenameColumn{table_45, column_12, column_12 + "x"}),
+            "table '" + table_45 + "' and column '" + column_12 + "x' make the name '" + table_45 +
+                "_" + column_12 +
+                "x_fkey' (64 bytes), but PostgreSQL keeps only 63 "
+                "bytes of a name: shorten the table or the column name");
+  const std::string table_51(51, 'u');
+  EXPECT_EQ(error_of(schema, table(table_51, {text("a")})),
+            "table name '" + table_51 + "' is too long: the names derived from it ('" + table_51 +
+                "_unique2_idx') must fit in the 63 bytes PostgreSQL keeps of a name; shorten it");
+  EXPECT_EQ(error_of(schema, mig::RenameTable{"team", table_51}),
+            "table name '" + table_51 + "' is too long: the names derived from it ('" + table_51 +
+                "_unique2_idx') must fit in the 63 bytes PostgreSQL keeps of a name; shorten it");
+}
+
 TEST(Replay, DeletingATableNamesEveryColumnThatRefersToIt) {
   orm::Schema schema = heroes();
   mig::apply_operation(schema, table("fan", {ref("team_id", "team")}));

@@ -66,8 +66,9 @@
 //
 // Limits: SQLite refuses the rebuild's final RENAME while a view selects from the table
 // ("error in view v: no such table"): drop such views with a `sql` step before and create
-// them again after. PostgreSQL shortens names over 63 bytes, and then picks "_key",
-// "_pkey" and "_seq" names we do not predict; keep table plus column names shorter.
+// them again after. PostgreSQL shortens names over 63 bytes, after which the derived
+// "_key", "_pkey", "_seq" and index names would not be the ones predicted here, so replay
+// (replay.hpp) refuses table and column names whose derived names would be longer.
 //
 // Errors: MigrationError (message only) for an operation that does not apply to `before`
 // (apply_operation's message) or that the dialect cannot express, e.g. an autoincrement
