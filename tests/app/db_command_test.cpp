@@ -201,6 +201,34 @@ TEST_F(DbCommandTest, TheConduitToolForwardsDbToTheApplication) {
       << result.out;
 }
 
+// `--app` may also come after the command, where a user who reads `db --help` puts it.
+TEST_F(DbCommandTest, TheConduitToolTakesAppAfterTheCommand) {
+  ChildProcess::Options o;
+  o.argv = {CONDUIT_CLI_BINARY,
+            "db",
+            "upgrade",
+            "--connect",
+            sqlite_url(),
+            std::string("--app=") + HEROES_BINARY,
+            "--migration-directory",
+            kHeroesDir + "/migrations"};
+  o.working_directory = dir_.string();
+  o.unset_env = {"CONDUIT_APP", "DATABASE_URL"};
+  auto upgraded = run_command(o, 60s);
+  ASSERT_EQ(upgraded.status, 0) << upgraded.err;
+  EXPECT_NE(upgraded.out.find("Updating to version 1 on new database"), std::string::npos)
+      << upgraded.out;
+  // validate needs the model: it only works when --app reached the application.
+  o.argv = {CONDUIT_CLI_BINARY,         "db",    "validate",   "--migration-directory",
+            kHeroesDir + "/migrations", "--app", HEROES_BINARY};
+  auto validated = run_command(o, 60s);
+  EXPECT_EQ(validated.status, 0) << validated.err;
+  o.argv = {CONDUIT_CLI_BINARY, "db", "validate", "--app"};
+  auto missing = run_command(o, 60s);
+  EXPECT_EQ(missing.status, 1);
+  EXPECT_NE(missing.err.find("option --app needs a value"), std::string::npos) << missing.err;
+}
+
 // Outside a built project the tool still upgrades (files + database are all it takes) and
 // says what the model-based commands need.
 TEST_F(DbCommandTest, TheConduitToolUpgradesWithoutAnApplicationBinary) {

@@ -4,7 +4,7 @@
 // because only it knows the channel, the data model and its migrations; this tool finds
 // that binary and hands it the command line, the way Conduit's CLI ran the project's
 // code. The binary is found, in order, from:
-//   --app PATH (before the command), $CONDUIT_APP, or the project in the current
+//   --app PATH (before or after the command), $CONDUIT_APP, or the project in the current
 //   directory (-d/--directory DIR): the name in CMakeLists.txt's project(NAME ...), looked
 //   for as bin/NAME, build/NAME, build/bin/NAME (bin/ is where the buildpack installs).
 // `db upgrade`, `db get-version` and `db list` need only the migration files and a
@@ -15,6 +15,7 @@
 // Thread-safety: single-threaded.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -24,6 +25,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "conduit/app/application.hpp"
@@ -47,8 +49,9 @@ void print_usage() {
       "Commands (run by the project's application binary):\n"
       "  serve      Serve the application (see 'conduit serve --help')\n\n"
       "Options:\n"
-      "  --app PATH         the application binary (default: $CONDUIT_APP, else found from\n"
-      "                     the project's CMakeLists.txt: bin/NAME, build/NAME, build/bin/NAME)\n"
+      "  --app PATH         the application binary, before or after the command\n"
+      "                     (default: $CONDUIT_APP, else found from the project's\n"
+      "                     CMakeLists.txt: bin/NAME, build/NAME, build/bin/NAME)\n"
       "  -d, --directory D  the project directory (default: the current directory)\n"
       "  --version          print the version\n"
       "  -h, --help         print this help\n");
@@ -106,6 +109,22 @@ int main(int argc, char** argv) {
   bool known = false;
   for (const char* c : kProjectCommands) known = known || command == c;
   if (!known) return fail("unknown command '" + command + "' (run 'conduit --help')");
+  // `--app PATH` is also accepted after the command (`conduit db validate --app build/x`):
+  // the application binary has no option of that name, so it is taken out here.
+  std::vector<char*> rest;
+  for (int j = i; j < argc; ++j) {
+    const std::string_view arg = argv[j];
+    if (arg == "--app") {
+      if (j + 1 >= argc) return fail("option --app needs a value");
+      app = argv[++j];
+    } else if (arg.starts_with("--app=")) {
+      app = std::string(arg.substr(6));
+    } else {
+      rest.push_back(argv[j]);
+    }
+  }
+  argc = i + static_cast<int>(rest.size());
+  std::copy(rest.begin(), rest.end(), argv + i);
 
   if (!app) {
     if (const char* env = std::getenv("CONDUIT_APP"); env && *env) app = env;
