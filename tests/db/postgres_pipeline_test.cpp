@@ -14,48 +14,25 @@
 
 #include "conduit/db/database.hpp"
 #include "db_test_support.hpp"
+#include "postgres_fixture.hpp"
 
 namespace conduit::db {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::Loop;
 using testing::Outcome;
 
-class PostgresPipelineTest : public ::testing::Test {
+class PostgresPipelineTest : public testing::PostgresFixture {
  protected:
-  void SetUp() override {
-    CONDUIT_REQUIRE_POSTGRES();
-    admin_ = Database::open(testing::postgres_config());
-  }
-  void TearDown() override {
-    for (const auto& table : tables_) {
-      try {
-        loop_.run(admin_->execute("DROP TABLE IF EXISTS " + table));
-      } catch (const std::exception& e) {
-        ADD_FAILURE() << e.what();
-      }
-    }
-  }
-
   std::shared_ptr<Database> open(std::size_t connections, std::size_t depth,
                                  const std::string& tag = {},
                                  std::chrono::milliseconds stall = 20ms) {
-    auto config = testing::postgres_config();
-    if (!tag.empty()) config.parameters["application_name"] = tag;
+    auto config = tag.empty() ? testing::postgres_config() : tagged_config(tag);
     DatabaseOptions options;
     options.max_connections = connections;
     options.pipeline_depth = depth;
     options.pipeline_stall = stall;
     return Database::open(config, options);
-  }
-
-  std::int64_t server_connections(const std::string& tag) {
-    return loop_
-        .run(admin_->execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1",
-                             tag))
-        .front()
-        .get<std::int64_t>(0);
   }
 
   template <class T>
@@ -86,10 +63,6 @@ class PostgresPipelineTest : public ::testing::Test {
     ADD_FAILURE() << "not a DatabaseError";
     return {};
   }
-
-  Loop loop_;
-  std::shared_ptr<Database> admin_;
-  std::vector<std::string> tables_;
 };
 
 TEST_F(PostgresPipelineTest, PacksStatementsOntoTheBusiestConnection) {

@@ -16,6 +16,7 @@
 
 #include "conduit/db/database.hpp"
 #include "db_test_support.hpp"
+#include "postgres_fixture.hpp"
 
 namespace conduit::db {
 namespace {
@@ -24,45 +25,11 @@ using namespace std::chrono_literals;
 using testing::Gate;
 using testing::Loop;
 
-class PostgresTest : public ::testing::Test {
+class PostgresTest : public testing::PostgresFixture {
  protected:
-  void SetUp() override {
-    CONDUIT_REQUIRE_POSTGRES();
-    admin_ = Database::open(testing::postgres_config());
-  }
-  void TearDown() override {
-    for (const auto& table : tables_) {
-      try {
-        loop_.run(admin_->execute("DROP TABLE IF EXISTS " + table));
-      } catch (const std::exception& e) {
-        ADD_FAILURE() << e.what();
-      }
-    }
-  }
-
-  // A configuration whose connections carry their own application_name, so the server
-  // can count them.
-  DatabaseConfiguration tagged_config(const std::string& tag) {
-    auto config = testing::postgres_config();
-    config.parameters["application_name"] = tag;
-    return config;
-  }
-
-  std::int64_t server_connections(const std::string& tag) {
-    return loop_
-        .run(admin_->execute("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1",
-                             tag))
-        .front()
-        .get<std::int64_t>(0);
-  }
-
   int backend_pid(Executor& db) {
     return loop_.run(db.execute("SELECT pg_backend_pid()")).front().get<int>(0);
   }
-
-  Loop loop_;
-  std::shared_ptr<Database> admin_;
-  std::vector<std::string> tables_;
 };
 
 TEST_F(PostgresTest, OpensConnectionsLazilyAndNeverMoreThanTheMaximum) {
