@@ -177,65 +177,52 @@ TEST(RequestReaderTest, KeepsManyLargeHeadersAcrossReusedRequests) {
   }
 }
 
-TEST(RequestReaderTest, RefusesALongRequestLineWith414) {
-  ServerLimits limits = small_limits();
+// What a fresh reader (small limits unless `limits` is given) answers to `wire`.
+struct Refusal {
+  int status = 0;
+  std::string message;
+};
+Refusal refusal_of(const std::string& wire, const ServerLimits& limits = small_limits()) {
   RequestReader reader(limits);
   Request request;
-  feed(reader, "GET /" + std::string(300, 'a') + " HTTP/1.1\r\nHost: h\r\n\r\n");
-  ASSERT_EQ(reader.parse(request), Event::error);
-  EXPECT_EQ(reader.error_status(), 414);
-  EXPECT_EQ(reader.error_message(), "request URI too long");
+  feed(reader, wire);
+  EXPECT_EQ(reader.parse(request), Event::error) << wire.substr(0, 80);
+  return {reader.error_status(), std::string(reader.error_message())};
+}
+
+TEST(RequestReaderTest, RefusesALongRequestLineWith414) {
+  const Refusal r = refusal_of("GET /" + std::string(300, 'a') + " HTTP/1.1\r\nHost: h\r\n\r\n");
+  EXPECT_EQ(r.status, 414);
+  EXPECT_EQ(r.message, "request URI too long");
 }
 
 TEST(RequestReaderTest, RefusesARequestLineWithoutEndBeyondTheHeaderLimitWith414) {
-  ServerLimits limits = small_limits();
-  RequestReader reader(limits);
-  Request request;
-  feed(reader, "GET /" + std::string(2000, 'a'));
-  ASSERT_EQ(reader.parse(request), Event::error);
-  EXPECT_EQ(reader.error_status(), 414);
+  EXPECT_EQ(refusal_of("GET /" + std::string(2000, 'a')).status, 414);
 }
 
 TEST(RequestReaderTest, RefusesALongHeaderLineWith431) {
-  ServerLimits limits = small_limits();
-  RequestReader reader(limits);
-  Request request;
-  feed(reader, "GET / HTTP/1.1\r\nX-Big: " + std::string(300, 'a') + "\r\n\r\n");
-  ASSERT_EQ(reader.parse(request), Event::error);
-  EXPECT_EQ(reader.error_status(), 431);
-  EXPECT_EQ(reader.error_message(), "request header too large");
+  const Refusal r = refusal_of("GET / HTTP/1.1\r\nX-Big: " + std::string(300, 'a') + "\r\n\r\n");
+  EXPECT_EQ(r.status, 431);
+  EXPECT_EQ(r.message, "request header too large");
 }
 
 TEST(RequestReaderTest, RefusesAHeaderSectionBeyondTheLimitWith431) {
-  ServerLimits limits = small_limits();
-  RequestReader reader(limits);
-  Request request;
   std::string wire = "GET / HTTP/1.1\r\n";
   for (int i = 0; i < 40; ++i)
     wire += "X-H" + std::to_string(i) + ": " + std::string(40, 'v') + "\r\n";
-  feed(reader, wire);
-  ASSERT_EQ(reader.parse(request), Event::error);
-  EXPECT_EQ(reader.error_status(), 431);
+  EXPECT_EQ(refusal_of(wire).status, 431);
 }
 
 TEST(RequestReaderTest, RefusesABodyBeyondTheLimitWith413) {
-  ServerLimits limits = small_limits();
-  RequestReader reader(limits);
-  Request request;
-  feed(reader, "POST / HTTP/1.1\r\nContent-Length: 65\r\n\r\n");
-  ASSERT_EQ(reader.parse(request), Event::error);
-  EXPECT_EQ(reader.error_status(), 413);
-  EXPECT_EQ(reader.error_message(), "entity length exceeds maximum");
+  const Refusal r = refusal_of("POST / HTTP/1.1\r\nContent-Length: 65\r\n\r\n");
+  EXPECT_EQ(r.status, 413);
+  EXPECT_EQ(r.message, "entity length exceeds maximum");
 }
 
 TEST(RequestReaderTest, RefusesMalformedInputWith400) {
-  ServerLimits limits;
-  RequestReader reader(limits);
-  Request request;
-  feed(reader, "GET / HTTP/1.1\r\nBad Header\r\n\r\n");
-  ASSERT_EQ(reader.parse(request), Event::error);
-  EXPECT_EQ(reader.error_status(), 400);
-  EXPECT_EQ(reader.error_message(), "malformed request");
+  const Refusal r = refusal_of("GET / HTTP/1.1\r\nBad Header\r\n\r\n", ServerLimits{});
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.message, "malformed request");
 }
 
 TEST(RequestReaderTest, ReportsAMalformedTargetFromTake) {
