@@ -9,8 +9,8 @@
 // run (a missing table or column, a name already taken, a foreign key to nothing, deleting
 // a table or column that others refer to, a table and column whose derived index or
 // constraint name would pass the 63 bytes PostgreSQL keeps) fails here with the file and
-// line, before any SQL is sent. Renaming a table or column carries the foreign keys that refer to it and
-// the unique sets that name it along; deleting a column drops the unique sets that name it.
+// line, before any SQL is sent. Renaming a table or column carries the foreign keys that refer to
+// it and the unique sets that name it along; deleting a column drops the unique sets that name it.
 // `sql` operations do not change the schema. initial_value is never recorded.
 //
 // Consecutive create_table operations are one step: all their tables are added, then their
