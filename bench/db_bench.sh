@@ -325,23 +325,6 @@ EOF
 
 declare -A PID PORT RESPONSES_OK
 
-start_server() {
-  local name=$1 port
-  port=$(free_port)
-  note "starting $name on 127.0.0.1:$port (core $SERVER_CORE, pool of $POOL_SIZE)"
-  "start_$name" "$port"
-  STARTED_PIDS+=("$SERVER_PID")
-  if ! wait_ready "$name" "$SERVER_PID" "$port" /db; then
-    stop_tree "$SERVER_PID"
-    forget_pid "$SERVER_PID"
-    printf '{"server":"%s","status":"failed to start"}\n' "$name" >>"$WORK/servers.jsonl"
-    return 1
-  fi
-  PID[$name]=$SERVER_PID
-  PORT[$name]=$port
-  RESPONSES_OK[$name]=$(check_endpoints "$name" "$port")
-}
-
 finish_server() {
   local name=$1 pid=${PID[$1]} alive=true
   kill -0 "$pid" 2>/dev/null || alive=false
@@ -449,7 +432,7 @@ EOF
 
 running=()
 for name in "${servers_to_run[@]}"; do
-  start_server "$name" && running+=("$name")
+  start_server "$name" /db ", pool of $POOL_SIZE" && running+=("$name")
 done
 if ((WARMUP > 0)); then
   for name in "${running[@]}"; do

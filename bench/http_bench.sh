@@ -226,23 +226,6 @@ EOF
 # each of them back to back: noise from a shared machine then hits neighbours alike.
 declare -A PID PORT RESPONSES_OK HOLD
 
-start_server() {
-  local name=$1 port
-  port=$(free_port)
-  note "starting $name on 127.0.0.1:$port (core $SERVER_CORE)"
-  "start_$name" "$port"
-  STARTED_PIDS+=("$SERVER_PID")
-  if ! wait_ready "$name" "$SERVER_PID" "$port" /plaintext; then
-    stop_tree "$SERVER_PID"
-    forget_pid "$SERVER_PID"
-    printf '{"server":"%s","status":"failed to start"}\n' "$name" >>"$WORK/servers.jsonl"
-    return 1
-  fi
-  PID[$name]=$SERVER_PID
-  PORT[$name]=$port
-  RESPONSES_OK[$name]=$(check_endpoints "$name" "$port")
-}
-
 # Memory on a fresh process (before any load): RSS with RSS_CONNECTIONS idle keep-alive
 # connections.
 measure_rss() {
@@ -350,7 +333,7 @@ EOF
 
 running=()
 for name in "${servers_to_run[@]}"; do
-  if start_server "$name"; then
+  if start_server "$name" /plaintext; then
     running+=("$name")
     measure_rss "$name"
   fi

@@ -170,3 +170,25 @@ wait_ready() {
   tail -n 20 "$WORK/$name.err" >&2 || true
   return 1
 }
+
+# start_server NAME PATH [DETAIL]: starts a server with the caller's start_NAME PORT
+# (which sets SERVER_PID) on a free port, waits until it answers GET PATH, and records it
+# in the caller's associative arrays PID, PORT and RESPONSES_OK (check_endpoints NAME
+# PORT). A server that does not come up is stopped, noted in WORK/servers.jsonl, and
+# the function returns 1. DETAIL is added to the "starting" line.
+start_server() {
+  local name=$1 path=$2 detail=${3:-} port
+  port=$(free_port)
+  note "starting $name on 127.0.0.1:$port (core $SERVER_CORE$detail)"
+  "start_$name" "$port"
+  STARTED_PIDS+=("$SERVER_PID")
+  if ! wait_ready "$name" "$SERVER_PID" "$port" "$path"; then
+    stop_tree "$SERVER_PID"
+    forget_pid "$SERVER_PID"
+    printf '{"server":"%s","status":"failed to start"}\n' "$name" >>"$WORK/servers.jsonl"
+    return 1
+  fi
+  PID[$name]=$SERVER_PID
+  PORT[$name]=$port
+  RESPONSES_OK[$name]=$(check_endpoints "$name" "$port")
+}
