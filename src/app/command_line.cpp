@@ -71,7 +71,7 @@ void add_serve_command(CLI::App& app, ServeFlags& flags) {
   };
   serve
       ->add_option_function<double>("--request-timeout", ms(o.limits.request_timeout),
-                                    "Seconds a handler may take before 503 (default 30)")
+                                    "Seconds a handler may take before 503 (default 25)")
       ->check(CLI::PositiveNumber);
   serve
       ->add_option_function<double>("--shutdown-grace", ms(o.limits.shutdown_grace),

@@ -3,9 +3,21 @@
 // Reading: bytes accumulate in the connection's RequestReader (request_reader.hpp),
 // which hands out complete requests and the limit errors (431, 414, 413, 400 and
 // close). Every request already in the buffer is answered before anything is written,
-// and the answers go out in one write: that is what makes pipelining cheap. Deadlines
-// (header, body, keep-alive idle, write) are enforced by one watchdog timer per
-// connection that is never re-armed on the per-request path.
+// and the answers go out in one write: that is what makes pipelining cheap.
+//
+// Deadlines follow the phase the connection is in, and one watchdog timer per
+// connection enforces them without being re-armed on the per-request path:
+//   idle (keep-alive)  keep_alive_timeout, from the last answer written
+//                      (header_timeout for the first request of a connection)
+//   header             header_timeout, from the first byte of the request
+//   body               body_timeout, from the end of the header
+//   handler            none for the watchdog: the handler's own limit
+//                      (request_timeout, then 503) ends the phase; a safety net
+//                      closes the connection if even that answer cannot be queued
+//   write              write_timeout per write; a write in the middle of reading a
+//                      request puts the read phase's deadline back afterwards
+// A handler that finishes without suspending never enters the handler phase, so the
+// synchronous path only stores a deadline and compares it.
 //
 // Per request, on the synchronous path, nothing is allocated by the session: the
 // InFlight and its Request are reused, the handler's root frame comes from the frame
@@ -186,6 +198,11 @@ class HttpSession final : public SessionBase,
     if (deadline_ < armed_) watchdog_.cancel();
   }
   void set_deadline(std::chrono::milliseconds within) { set_deadline(within, Clock::now()); }
+  // Puts back a deadline saved before a write (only ever earlier than the write's).
+  void restore_deadline(Clock::time_point deadline) {
+    deadline_ = deadline;
+    if (deadline_ < armed_) watchdog_.cancel();
+  }
 
   asio::awaitable<void> watch() {
     while (!closed_) {
@@ -220,6 +237,17 @@ class HttpSession final : public SessionBase,
     co_await asio::async_write(stream_, asio::buffer(out_), asio::redirect_error(kAwaitable, ec));
     out_.clear();
     co_return !ec;
+  }
+
+  // A write while a request is being read (answers to the requests pipelined before
+  // it, 100 Continue): the read phase's deadline goes on afterwards, so writing cannot
+  // extend the header or body deadline to the write timeout.
+  asio::awaitable<bool> flush_while_reading() {
+    if (out_.empty()) co_return true;
+    Clock::time_point reading = deadline_;
+    if (!co_await flush()) co_return false;
+    restore_deadline(reading);
+    co_return true;
   }
 
   // Reads more bytes into the reader; false when the connection ended or timed out.
@@ -277,11 +305,11 @@ class HttpSession final : public SessionBase,
           set_deadline(limits_.body_timeout);
           if (!sent_continue && reader_.expects_continue()) {
             sent_continue = true;
-            if (!co_await flush()) co_return;
+            if (!co_await flush_while_reading()) co_return;
             out_.append("HTTP/1.1 100 Continue\r\n\r\n");
           }
         }
-        if (!co_await flush()) co_return;
+        if (!co_await flush_while_reading()) co_return;
         if (!co_await read_more()) co_return;
         waited = true;
       }
@@ -299,6 +327,9 @@ class HttpSession final : public SessionBase,
         auto root = run_handler(loop_.entry_point().receive(flight.request), flight_);
         if (!flight.done) {
           // The handler suspended (database, timer...): wait for it within the limit.
+          // The header or body deadline no longer applies; the watchdog only keeps a
+          // safety net beyond the limit (the answer is queued when the limit passes).
+          set_deadline(limits_.request_timeout + limits_.write_timeout + shortest_timeout_);
           co_await await_handler(flight_, root.frame);
         }
         if (!flight.done) {

@@ -350,5 +350,47 @@ TEST_F(ServerTest, PortHeldByAnotherProgramIsAClearError) {
   ::close(fd);
 }
 
+TEST_F(ServerTest, HandlerSlowerThanTheHeaderTimeoutIsAnsweredWithinTheRequestLimit) {
+  auto options = test_options();
+  options.limits.header_timeout = 200ms;
+  options.limits.request_timeout = 1500ms;
+  start(options);
+  HttpConnection c("127.0.0.1", port());
+  // 600 ms is three header timeouts: the header deadline must not outlive the header.
+  c.send("GET /sleep/600 HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto slow = c.read_response(5s);
+  ASSERT_TRUE(slow) << "the connection was closed while the handler ran";
+  EXPECT_EQ(slow->status, 200);
+  EXPECT_EQ(slow->body, R"({"slept":600})");
+  // The connection goes on; a handler beyond the request limit gets 503 on it.
+  c.send("GET /sleep/3000 HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto late = c.read_response(5s);
+  ASSERT_TRUE(late);
+  EXPECT_EQ(late->status, 503);
+  EXPECT_EQ(late->body, R"({"error":"request timed out"})");
+  c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto next = c.read_response(5s);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+}
+
+TEST_F(ServerTest, DefaultRequestLimitIsBelowHerokusRouterTimeout) {
+  EXPECT_EQ(ServerLimits{}.request_timeout, 25s);
+}
+
+TEST_F(ServerTest, WritingAnswersDoesNotExtendTheHeaderDeadlineOfTheNextRequest) {
+  auto options = test_options();
+  options.limits.header_timeout = 200ms;
+  options.limits.write_timeout = 60s;
+  start(options);
+  HttpConnection c("127.0.0.1", port());
+  // One answered request, then the header of the next one never finishes.
+  c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n");
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_TRUE(c.wait_closed(10s));
+}
+
 }  // namespace
 }  // namespace conduit::testing

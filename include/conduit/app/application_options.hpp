@@ -23,7 +23,7 @@ struct ServerLimits {
   std::chrono::milliseconds header_timeout{10'000};      // slowloris: whole header must arrive
   std::chrono::milliseconds body_timeout{30'000};        // the body must arrive within this
   std::chrono::milliseconds keep_alive_timeout{90'000};  // idle keep-alive connections close
-  std::chrono::milliseconds request_timeout{30'000};     // handler time limit -> 503
+  std::chrono::milliseconds request_timeout{25'000};     // handler limit -> 503 (< Heroku's 30 s)
   std::chrono::milliseconds write_timeout{30'000};       // a client must read its response
   std::chrono::milliseconds shutdown_grace{10'000};      // in-flight requests on SIGTERM
   std::size_t max_connections_per_loop = 10'000;         // further accepts wait
