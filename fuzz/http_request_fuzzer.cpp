@@ -156,7 +156,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(reader.buffered() <= before, "reader consumed more than it was given");
     if (event == RequestReader::Event::error) {
       int status = reader.error_status();
-      check(status == 400 || status == 413 || status == 414 || status == 431,
+      check(status == 400 || status == 413 || status == 414 || status == 431 || status == 501,
             "unexpected reader error status");
       write_and_reparse(Response::error(status, reader.error_message()), "fuzz", false, false);
       return 0;

@@ -277,7 +277,9 @@ class HttpSession final : public SessionBase,
     Clock::time_point now = Clock::now();
     for (;;) {
       // Between requests the connection is idle: keep-alive deadline (the header
-      // deadline for the very first request).
+      // deadline for the very first request). Empty lines before a request line
+      // (RFC 9112 §2.2) leave it idle.
+      reader_.skip_empty_lines();
       if (reader_.buffered() == 0) {
         if (!co_await flush()) co_return;
         if (draining_) co_return;

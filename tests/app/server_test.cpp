@@ -392,5 +392,116 @@ TEST_F(ServerTest, WritingAnswersDoesNotExtendTheHeaderDeadlineOfTheNextRequest)
   EXPECT_TRUE(c.wait_closed(10s));
 }
 
+// A request whose header section is exactly `total` bytes (lines under 8 KiB).
+std::string request_of_header_size(std::size_t total) {
+  std::string wire = "GET /hello HTTP/1.1\r\nHost: x\r\n";
+  std::size_t remaining = total - wire.size() - 2;
+  for (int i = 0; remaining > 0; ++i) {
+    std::size_t length = remaining > 4200 ? 4000 : remaining;
+    std::string name = "X-F" + std::to_string(i) + ": ";
+    wire += name + std::string(length - name.size() - 2, 'v') + "\r\n";
+    remaining -= length;
+  }
+  return wire + "\r\n";
+}
+
+TEST_F(ServerTest, HeaderSectionLimitHoldsExactlyAtTheBoundary) {
+  start();
+  const std::size_t limit = ServerLimits{}.max_header_bytes;
+  for (std::size_t size : {limit, limit + 1, std::size_t(81 * 1024)}) {
+    HttpConnection c("127.0.0.1", port());
+    std::string wire = request_of_header_size(size);
+    ASSERT_EQ(wire.size(), size);
+    c.send(wire);
+    auto r = c.read_response();
+    ASSERT_TRUE(r) << size;
+    EXPECT_EQ(r->status, size <= limit ? 200 : 431) << size;
+  }
+}
+
+TEST_F(ServerTest, EmptyLinesBeforeARequestLineAreIgnored) {
+  start();
+  HttpConnection c("127.0.0.1", port());
+  c.send(
+      "\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n"
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi\r\n"
+      "\r\n\nGET /json HTTP/1.1\r\nHost: x\r\n\r\n");
+  for (const char* body : {"Hello, World!", "hi", R"({"message":"Hello, World!"})"}) {
+    auto r = c.read_response();
+    ASSERT_TRUE(r) << body;
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->body, body);
+  }
+}
+
+TEST_F(ServerTest, OverlongChunkLineIs400BeforeTheLineEnds) {
+  start();
+  HttpConnection c("127.0.0.1", port());
+  c.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=");
+  c.send(std::string(8 * 1024, 'e'));  // and never a line end
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(r->body, R"({"error":"chunk line too long"})");
+  EXPECT_TRUE(c.wait_closed(5s));
+}
+
+TEST_F(ServerTest, OverlongTrailerSectionIs431BeforeItEnds) {
+  start();
+  HttpConnection c("127.0.0.1", port());
+  c.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n");
+  std::string trailers;
+  while (trailers.size() <= ServerLimits{}.max_header_bytes + 1024) {
+    trailers += "X-Trailer: " + std::string(1000, 't') + "\r\n";
+  }
+  c.send(trailers);  // and never the empty line
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 431);
+  EXPECT_TRUE(c.wait_closed(5s));
+}
+
+TEST_F(ServerTest, AmbiguousFramingIsRefusedAndTheSmuggledRequestNeverRuns) {
+  start();
+  const std::string smuggled = "GET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n";
+  struct Case {
+    std::string fields;
+    std::string body;
+    int status;
+  };
+  const std::string chunked_body = "0\r\n\r\n" + smuggled;
+  const Case cases[] = {
+      {"Transfer-Encoding: xchunked\r\n", chunked_body, 400},
+      {"Transfer-Encoding: chunked, gzip\r\n", chunked_body, 400},
+      {"Transfer-Encoding: gzip\r\n", chunked_body, 400},
+      {"Transfer-Encoding: identity\r\n", chunked_body, 400},
+      {"Transfer-Encoding: gzip, chunked\r\n", chunked_body, 501},
+      {"Content-Length: " + std::to_string(chunked_body.size()) +
+           "\r\nTransfer-Encoding: chunked\r\n",
+       chunked_body, 400},
+      {"Transfer-Encoding: chunked\r\nContent-Length: 5\r\n", "0\r\n\r\n" + smuggled, 400},
+      {"Transfer-Encoding: gzip\r\nContent-Length: 5\r\n", "0\r\n\r\n" + smuggled, 400},
+  };
+  for (const Case& c : cases) {
+    HttpConnection connection("127.0.0.1", port());
+    connection.send("POST /echo HTTP/1.1\r\nHost: x\r\n" + c.fields + "\r\n" + c.body);
+    auto r = connection.read_response();
+    ASSERT_TRUE(r) << c.fields;
+    EXPECT_EQ(r->status, c.status) << c.fields;
+    EXPECT_EQ(r->header("connection"), "close") << c.fields;
+    // Nothing else is answered: the connection closes after the refusal.
+    EXPECT_FALSE(connection.read_response(5s)) << c.fields;
+  }
+  for (const char* host : {"", "Host: a\r\nHost: b\r\n"}) {
+    HttpConnection connection("127.0.0.1", port());
+    connection.send(std::string("GET /hello HTTP/1.1\r\n") + host + "\r\n" + smuggled);
+    auto r = connection.read_response();
+    ASSERT_TRUE(r) << host;
+    EXPECT_EQ(r->status, 400) << host;
+    EXPECT_FALSE(connection.read_response(5s)) << host;
+  }
+  EXPECT_EQ(g_smuggled_requests.load(), 0);
+}
+
 }  // namespace
 }  // namespace conduit::testing

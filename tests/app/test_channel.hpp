@@ -16,6 +16,8 @@
 namespace conduit::testing {
 
 inline std::atomic<int> g_closed_channels{0};
+// Requests that reached /smuggled: a smuggling test sends one hidden in a body.
+inline std::atomic<int> g_smuggled_requests{0};
 
 class DispatchController : public Controller {
  public:
@@ -38,6 +40,10 @@ class DispatchController : public Controller {
       int ms = std::stoi(path.substr(7));
       co_await sleep_for(std::chrono::milliseconds(ms));
       co_return Response::ok(boost::json::object{{"slept", ms}});
+    }
+    if (path == "/smuggled") {
+      ++g_smuggled_requests;
+      co_return Response::text(200, "smuggled");
     }
     if (path == "/throw") throw std::runtime_error("boom");
     if (path == "/teapot") throw HttpError(418, "short and stout");
