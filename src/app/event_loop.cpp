@@ -11,6 +11,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <chrono>
@@ -167,6 +168,13 @@ void EventLoop::start_accepting() {
       io_,
       [this]() -> asio::awaitable<void> {
         asio::steady_timer backoff(io_);
+        // Out of file descriptors (EMFILE/ENFILE) or similar: accept fails until some
+        // connection closes. One warning per episode and one line when it ends (not
+        // one per retry), and the retries back off rather than spin.
+        constexpr auto kFirstBackoff = std::chrono::milliseconds(50);
+        constexpr auto kLongestBackoff = std::chrono::milliseconds(500);
+        auto delay = kFirstBackoff;
+        std::size_t failures = 0;
         while (!draining_) {
           boost::system::error_code ec;
           tcp::socket socket =
@@ -174,11 +182,19 @@ void EventLoop::start_accepting() {
           if (draining_) break;
           if (ec) {
             if (ec == asio::error::operation_aborted) break;
-            // Out of file descriptors or similar: back off briefly rather than spin.
-            log::warn("accept failed: {}", ec.message());
-            backoff.expires_after(std::chrono::milliseconds(50));
+            if (failures++ == 0) {
+              log::warn("accept failed: {}; retrying with back-off until it succeeds",
+                        ec.message());
+            }
+            backoff.expires_after(delay);
+            delay = std::min(delay * 2, kLongestBackoff);
             co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
             continue;
+          }
+          if (failures != 0) {
+            log::info("accepting connections again after {} failed attempts", failures);
+            failures = 0;
+            delay = kFirstBackoff;
           }
           if (sessions_.size() >= options_.limits.max_connections_per_loop) {
             continue;  // dropping the socket closes it

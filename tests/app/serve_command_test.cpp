@@ -6,8 +6,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <regex>
 #include <thread>
+#include <vector>
 
 #include "support/child_process.hpp"
 #include "support/http_client.hpp"
@@ -218,6 +220,46 @@ TEST(ConduitTool, FindsTheBinaryFromTheProjectName) {
   EXPECT_EQ(unknown.status, 1);
   EXPECT_EQ(unknown.err, "*** unknown command 'launch' (run 'conduit --help')\n");
   fs::remove_all(dir);
+}
+
+// Out of file descriptors, accept fails until a connection closes: one warning for the
+// whole episode (not one per 50 ms retry), one line when accepting works again.
+TEST(ServeCommand, RunningOutOfFileDescriptorsIsLoggedOncePerEpisode) {
+  ChildProcess::Options o;
+  o.argv = {"/bin/sh", "-c",
+            std::string("ulimit -n 40 && exec ") + TEST_SERVER_BINARY +
+                " serve -p 0 -a 127.0.0.1 --quiet"};
+  o.unset_env = {"PORT"};
+  ChildProcess child(o);
+  auto port = wait_listening(child);
+  ASSERT_NE(port, 0);
+  // Connections that are answered were accepted; the first that is not answered waits
+  // in the listen backlog for a descriptor (and the server retries meanwhile).
+  std::vector<std::unique_ptr<HttpConnection>> open;
+  HttpConnection* waiting = nullptr;
+  for (int i = 0; i < 200 && !waiting; ++i) {
+    open.push_back(std::make_unique<HttpConnection>("127.0.0.1", port));
+    open.back()->send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+    if (!open.back()->read_response(2s)) waiting = open.back().get();
+  }
+  ASSERT_TRUE(waiting) << "the server never ran out of descriptors";
+  ASSERT_TRUE(child.wait_for_stdout("accept failed", 10s)) << child.stdout_text();
+  // Closing the others frees descriptors: the waiting connection is accepted, answered.
+  std::unique_ptr<HttpConnection> kept = std::move(open.back());
+  open.clear();
+  auto r = kept->read_response(10s);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  ASSERT_TRUE(child.wait_for_stdout("accepting connections again", 10s)) << child.stdout_text();
+  const std::string out = child.stdout_text();
+  std::size_t warnings = 0;
+  for (auto at = out.find("accept failed"); at != std::string::npos;
+       at = out.find("accept failed", at + 1)) {
+    ++warnings;
+  }
+  EXPECT_EQ(warnings, 1u) << out;
+  child.send_signal(SIGTERM);
+  EXPECT_EQ(child.wait_exit(15s), 0);
 }
 
 }  // namespace
