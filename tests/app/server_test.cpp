@@ -6,10 +6,13 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <memory>
 #include <thread>
+#include <vector>
 
 #include "support/http_client.hpp"
 #include "test_channel.hpp"
@@ -501,6 +504,46 @@ TEST_F(ServerTest, AmbiguousFramingIsRefusedAndTheSmuggledRequestNeverRuns) {
     EXPECT_FALSE(connection.read_response(5s)) << host;
   }
   EXPECT_EQ(g_smuggled_requests.load(), 0);
+}
+
+TEST_F(ServerTest, IdleConnectionsDoNotKeepANewOneWaiting) {
+  constexpr std::size_t kIdle = 5000;
+  rlimit files{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &files), 0);
+  // Both ends of every connection live in this process, plus some spare.
+  const rlim_t needed = 2 * kIdle + 256;
+  if (files.rlim_max != RLIM_INFINITY && files.rlim_max < needed) {
+    GTEST_SKIP() << "RLIMIT_NOFILE hard limit " << files.rlim_max << " is below " << needed;
+  }
+  if (files.rlim_cur == RLIM_INFINITY || files.rlim_cur < needed) {
+    rlimit raised = files;
+    raised.rlim_cur = needed;
+    ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &raised), 0);
+  }
+  auto options = test_options();
+  options.limits.header_timeout = 120s;  // idle for the whole test, however slow the machine
+  start(options);
+  std::vector<std::unique_ptr<HttpConnection>> idle;
+  idle.reserve(kIdle);
+  for (std::size_t i = 0; i < kIdle; ++i) {
+    idle.push_back(std::make_unique<HttpConnection>("127.0.0.1", port()));
+  }
+  auto begin = std::chrono::steady_clock::now();
+  HttpConnection c("127.0.0.1", port());
+  c.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto r = c.read_response(10s);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, 5s);
+  // The idle connections are still open and served.
+  idle.front()->send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto first = idle.front()->read_response(10s);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->status, 200);
+  idle.clear();
+  app_->stop();
+  app_.reset();
+  ::setrlimit(RLIMIT_NOFILE, &files);
 }
 
 }  // namespace
