@@ -73,6 +73,12 @@ ListRequest parse_list_request(const Request& request) {
     }
     out.page_descending = !after;
     const std::string_view value = after ? *after : *prior;
+    if (value.find('\0') != std::string_view::npos) {
+      // PostgreSQL text cannot hold it (SQLite can): refused alike on both.
+      throw HttpError(400, "invalid value for query '" +
+                               std::string(after ? "pageAfter" : "pagePrior") +
+                               "': text cannot contain a NUL character");
+    }
     if (value != "null") out.page_value = std::string(value);
   }
   return out;

@@ -129,6 +129,16 @@ TEST_F(HeroesApp, BadInputGetsJsonErrors) {
   auto patch = request("PATCH", "/heroes/1", R"({"name":"x"})");
   EXPECT_EQ(patch.status, 405);
   EXPECT_EQ(patch.header("allow"), "GET, PUT, DELETE");
+  // NUL in text: 400 naming the key (SQLite could store it, PostgreSQL cannot).
+  auto nul_name = request("POST", "/heroes", R"({"name":"a\u0000b"})");
+  EXPECT_EQ(nul_name.status, 400);
+  EXPECT_NE(nul_name.body.find("invalid input value for 'name'"), std::string::npos)
+      << nul_name.body;
+  auto nul_page = request("GET", "/heroes?pageBy=name&pageAfter=a%00b");
+  EXPECT_EQ(nul_page.status, 400);
+  EXPECT_EQ(
+      nul_page.body,
+      R"({"error":"invalid value for query 'pageAfter': text cannot contain a NUL character"})");
   EXPECT_EQ(request("GET", "/nowhere", "", "Accept: application/json\r\n").status, 404);
 }
 
@@ -215,6 +225,13 @@ TEST(HeroesAppPostgres, ServesHeroesFromPostgres) {
                          R"({"name":"Pg Two"})")
                 .status,
             409);
+  // NUL in text: 400 naming the key, as on SQLite (it was a 500 here).
+  auto nul_name = http_request(port, "POST", "/heroes", "Content-Type: application/json\r\n",
+                               R"({"name":"a\u0000b"})");
+  EXPECT_EQ(nul_name.status, 400);
+  EXPECT_NE(nul_name.body.find("invalid input value for 'name'"), std::string::npos)
+      << nul_name.body;
+  EXPECT_EQ(http_request(port, "GET", "/heroes?pageBy=name&pageAfter=a%00b").status, 400);
   child.send_signal(SIGTERM);
   EXPECT_EQ(child.wait_exit(15s), 0);
   EXPECT_EQ(child.stdout_text().find("Mr. Nice"), std::string::npos);  // no data in logs

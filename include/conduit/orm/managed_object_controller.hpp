@@ -34,6 +34,9 @@
 //   ResourceController; a non-JSON body gets 415.
 // - sortBy and pageBy take stored attributes only (not relationships); pageBy on a member
 //   without a text form (enum, JSON document) is 400, as is an unparsable bound.
+// - Text with a NUL character (a JSON "\u0000", pageAfter=a%00b) is 400 naming the key,
+//   on every dialect: PostgreSQL text cannot hold it, and what a client may store must
+//   not depend on the database. An id with one is 404 (no row can have it).
 // - Hooks are synchronous; they may throw HttpError to answer early.
 // Validation (400), unknown keys (400 "invalid input key") and database errors (409 for a
 // unique violation, ...) are the errors of orm::read_json, orm::Query and the db layer,
@@ -113,6 +116,8 @@ bool with_attribute(std::string_view name, F&& f) {
 template <class M>
 std::optional<ValueType<M>> parse_member_text(std::string_view text) {
   using V = ValueType<M>;
+  // No value of any type has a NUL in its text form, and PostgreSQL text cannot hold one.
+  if (text.find('\0') != std::string_view::npos) return std::nullopt;
   if constexpr (std::is_same_v<V, Canonical<V>> && !std::is_same_v<V, boost::json::value>) {
     V out{};
     if (!parse_text(text, out)) return std::nullopt;
