@@ -256,12 +256,29 @@ void Connection::close() noexcept {
   }
 }
 
+void Connection::cancel() noexcept {
+  if (in_op_) {
+    if (conn_ && connected_) send_cancel(conn_);
+    closing_ = true;
+    boost::system::error_code ignored;
+    if (socket_.is_open()) socket_.cancel(ignored);  // resumes the operation: check_wait()
+    return;
+  }
+  if (pending_.empty()) return;
+  if (conn_) send_cancel(conn_);
+  close();  // fails every statement in flight with 503 closed
+}
+
 void Connection::fail_connection(std::string_view what) {
   mark_broken();
   throw detail::connection_error(what, settings_->password);
 }
 
 void Connection::check_wait() {
+  if (closing_) {
+    mark_broken();
+    throw detail::closed_error();
+  }
   if (timed_out_) {
     if (connected_ && conn_) send_cancel(conn_);
     mark_broken();

@@ -132,22 +132,22 @@ std::shared_ptr<Pool::Waiter> Pool::enqueue_waiter(bool exclusive) {
 Task<Lease> Pool::acquire() {
   if (closed_) throw detail::closed_error();
   if (waiters_.empty()) {
-    if (auto connection = take_idle()) co_return Lease(this, std::move(connection));
+    if (auto connection = take_idle()) co_return lease(std::move(connection));
     if (fail_fast()) throw_unavailable();
     if (open_ < max_ && !connect_refused()) {
       reserve_slot();
       std::shared_ptr<Connection> opened = co_await open_connection();
-      co_return Lease(this, std::move(opened));
+      co_return lease(std::move(opened));
     }
   }
   auto waiter = enqueue_waiter(true);
   dispatch();  // reserves a connection to drain when none is free
   co_await WaitAwaiter(*this, waiter);
-  if (waiter->connection) co_return Lease(this, std::move(waiter->connection));
+  if (waiter->connection) co_return lease(std::move(waiter->connection));
   if (waiter->refused) throw_unavailable();
   if (waiter->slot) {
     std::shared_ptr<Connection> opened = co_await open_connection();
-    co_return Lease(this, std::move(opened));
+    co_return lease(std::move(opened));
   }
   remove_waiter(waiter);
   if (closed_) throw detail::closed_error();
@@ -320,7 +320,17 @@ std::shared_ptr<Connection> Pool::take_idle() {
   }
 }
 
+Lease Pool::lease(std::shared_ptr<Connection> connection) {
+  std::erase_if(leased_, [](const auto& weak) { return weak.expired(); });
+  leased_.push_back(connection);
+  return Lease(this, std::move(connection));
+}
+
 void Pool::release(std::shared_ptr<Connection> connection) noexcept {
+  std::erase_if(leased_, [&](const auto& weak) {
+    auto c = weak.lock();
+    return !c || c == connection;
+  });
   if (closed_ || !connection->reusable()) {
     connection->close();
     free_slot();
@@ -409,18 +419,23 @@ void Pool::remove_waiter(const std::shared_ptr<Waiter>& waiter) noexcept {
 
 void Pool::close() noexcept {
   closed_ = true;
-  // Idle connections close now; busy ones when their last statement completes.
-  for (auto it = shared_.begin(); it != shared_.end();) {
-    if ((*it)->in_flight() == 0) {
-      std::shared_ptr<Connection> connection = std::move(*it);
-      it = shared_.erase(it);
-      connection->close();
-      if (open_ > 0) --open_;
-    } else {
-      ++it;
-    }
-  }
+  // Every shared connection closes now; statements in flight fail with 503 closed (their
+  // callers resume inside cancel(), hence the copy) after a cancel request to the server.
+  std::vector<std::shared_ptr<Connection>> shared;
+  shared.swap(shared_);
   draining_ = nullptr;
+  for (auto& connection : shared) {
+    connection->cancel();
+    connection->close();
+    if (open_ > 0) --open_;
+  }
+  // A transaction's running statement fails when it resumes; its Lease then closes the
+  // connection (release() on a closed pool).
+  std::vector<std::weak_ptr<Connection>> leased;
+  leased.swap(leased_);
+  for (auto& weak : leased) {
+    if (auto connection = weak.lock()) connection->cancel();
+  }
   // Waiters wake up, see closed_ and fail.
   for (auto& waiter : waiters_) {
     try {

@@ -76,6 +76,10 @@ class Pool {
   // One statement on a shared connection; the same errors, plus the statement's own.
   Task<Result> execute(const std::string& sql, const std::vector<Value>& params,
                        std::chrono::milliseconds timeout);
+  // Refuses new work (503 closed), closes idle connections, and cancels what still runs:
+  // statements in flight fail now with 503 closed (and a cancel request stops them on the
+  // server), a transaction's running statement when it resumes. Shutdown relies on it:
+  // a stuck query must not hold the process past its grace period.
   void close() noexcept;
   PoolStats stats() const noexcept;
 
@@ -86,6 +90,8 @@ class Pool {
   class SlotGuard;
 
   void release(std::shared_ptr<Connection> connection) noexcept;
+  // Hands a connection to a transaction (or script), remembered in leased_.
+  Lease lease(std::shared_ptr<Connection> connection);
   // A connection went away: one slot fewer open, which a waiter may take.
   void free_slot() noexcept;
   // Serves the waiters, first come first served, while connections allow.
@@ -125,6 +131,7 @@ class Pool {
   std::string redacted_url_;
   std::vector<std::shared_ptr<Connection>> shared_;  // most recently used last
   std::deque<std::shared_ptr<Waiter>> waiters_;
+  std::vector<std::weak_ptr<Connection>> leased_;  // held by Leases, for close()
   Connection* draining_ = nullptr;                 // kept free of new statements for a transaction
   std::size_t open_ = 0;                           // shared + leased + opening
   std::size_t connecting_ = 0;                     // of which being opened (or reserved to be)
