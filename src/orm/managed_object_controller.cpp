@@ -4,6 +4,7 @@
 // Thread-safety: stateless functions.
 #include "conduit/orm/managed_object_controller.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <string>
@@ -59,7 +60,6 @@ ListRequest parse_list_request(const Request& request) {
   const Parameters& query = request.query();
   ListRequest out;
   out.count = non_negative(query, "count");
-  if (out.count == 0) out.count.reset();  // Conduit's fetchLimit: 0 is no limit
   out.offset = non_negative(query, "offset");
   for (std::string_view value : query.get_all("sortBy")) out.sort.push_back(parse_sort_by(value));
   if (const auto page_by = single(query, "pageBy")) {
@@ -82,6 +82,15 @@ ListRequest parse_list_request(const Request& request) {
     if (value != "null") out.page_value = std::string(value);
   }
   return out;
+}
+
+std::optional<std::int64_t> list_count(std::optional<std::int64_t> requested,
+                                       const ListLimits& limits) noexcept {
+  std::optional<std::int64_t> count = requested;
+  if (!count && limits.default_count > 0) count = limits.default_count;
+  if (count == 0) count.reset();  // Conduit's fetchLimit: 0 is no limit (here: the maximum)
+  if (limits.max_count > 0) count = std::min(count.value_or(limits.max_count), limits.max_count);
+  return count;
 }
 
 void throw_not_found() { throw HttpError(404, "not found"); }

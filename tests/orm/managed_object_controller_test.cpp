@@ -265,6 +265,51 @@ TEST_P(ManagedObjectTest, TextWithNulIs400NamingTheKeyOnEveryDialect) {
   }
 }
 
+// Conduit has no page size: GET /heroes on a big table sent every row. Here a list has a
+// default count and a maximum (clamped), per controller.
+TEST_P(ManagedObjectTest, ListHasADefaultAndAMaximumCount) {
+  auto controller = std::make_shared<ManagedObjectController<Hero>>(
+      db_, ListLimits{.default_count = 2, .max_count = 3});
+  router_.route("/heroes/[:id]").link(controller);
+  router_.did_add_to_channel();
+  seed();
+  EXPECT_THAT(names_of(send("GET", "/heroes?sortBy=id,asc")), ElementsAre("Batman", "Superman"));
+  EXPECT_THAT(names_of(send("GET", "/heroes?sortBy=id,asc&count=1")), ElementsAre("Batman"));
+  // Above the maximum: clamped, not refused.
+  EXPECT_THAT(names_of(send("GET", "/heroes?sortBy=id,asc&count=1000000")),
+              ElementsAre("Batman", "Superman", "Robin"));
+  // Conduit's count=0 ("no limit") is "up to the maximum".
+  EXPECT_THAT(names_of(send("GET", "/heroes?sortBy=id,asc&count=0")),
+              ElementsAre("Batman", "Superman", "Robin"));
+  EXPECT_THAT(names_of(send("GET", "/heroes?sortBy=id,asc&offset=3&count=10")),
+              ElementsAre("Flash", "Cyborg"));
+  EXPECT_THAT(names_of(send("GET", "/heroes?pageBy=name&pageAfter=null")),
+              ElementsAre("Batman", "Cyborg"));
+}
+
+TEST_P(ManagedObjectTest, ListLimitsDefaultTo100And1000) {
+  mount();
+  const ListLimits defaults;
+  EXPECT_EQ(defaults.default_count, 100);
+  EXPECT_EQ(defaults.max_count, 1000);
+  // 120 rows: a list without count answers the first 100.
+  std::string values;
+  for (int i = 0; i < 120; ++i) {
+    if (i) values += ",";
+    values += "('h" + std::to_string(1000 + i) + "', 1)";
+  }
+  run(db_->execute("INSERT INTO moc_hero (name, power) VALUES " + values));
+  EXPECT_EQ(json_of(send("GET", "/heroes")).as_array().size(), 100U);
+  EXPECT_EQ(json_of(send("GET", "/heroes?count=0")).as_array().size(), 120U);
+  EXPECT_EQ(json_of(send("GET", "/heroes?count=110")).as_array().size(), 110U);
+  EXPECT_EQ(json_of(send("GET", "/heroes?offset=100")).as_array().size(), 20U);
+  // No maximum at all when asked for (Conduit's behaviour).
+  EXPECT_EQ(detail::list_count(std::nullopt, ListLimits{.default_count = 0, .max_count = 0}),
+            std::nullopt);
+  EXPECT_EQ(detail::list_count(0, ListLimits{.default_count = 5, .max_count = 0}), std::nullopt);
+  EXPECT_EQ(detail::list_count(std::nullopt, ListLimits{.default_count = 0, .max_count = 7}), 7);
+}
+
 INSTANTIATE_TEST_SUITE_P(Dialects, ManagedObjectTest,
                          ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres),
                          dialect_name);
