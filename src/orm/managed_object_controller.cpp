@@ -96,14 +96,19 @@ std::optional<std::int64_t> list_count(std::optional<std::int64_t> requested,
 void throw_not_found() { throw HttpError(404, "not found"); }
 
 void throw_method_not_allowed(bool with_id) {
-  Response response(405);
+  // Every error has a JSON body, as ResourceController's 405 does.
+  Response response = Response::error(405, "method not allowed");
   response.set_header("Allow", with_id ? "GET, PUT, DELETE" : "GET, POST");
   throw HttpError(std::move(response));
 }
 
 boost::json::value request_json_body(const Request& request) {
   if (!request.has_body()) throw HttpError(400, "missing required body");
-  if (request.content_type() != "application/json") throw HttpError(Response(415));
+  if (request.content_type() != "application/json") {
+    const std::string type(request.content_type());
+    throw HttpError(415, type.empty() ? std::string("request body has no content type")
+                                      : "unsupported content type '" + type + "'");
+  }
   return request.json();
 }
 

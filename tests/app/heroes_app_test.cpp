@@ -125,10 +125,14 @@ TEST_F(HeroesApp, BadInputGetsJsonErrors) {
   EXPECT_EQ(duplicate.body,
             R"({"error":"entity_already_exists","detail":"Offending Items: heroes.name"})");
   EXPECT_EQ(request("POST", "/heroes", "{not json").status, 400);
-  EXPECT_EQ(request("POST", "/heroes", "name=x", "Content-Type: text/csv\r\n").status, 415);
+  auto csv = request("POST", "/heroes", "name=x", "Content-Type: text/csv\r\n");
+  EXPECT_EQ(csv.status, 415);
+  EXPECT_EQ(csv.body, R"({"error":"unsupported content type 'text/csv'"})");
   auto patch = request("PATCH", "/heroes/1", R"({"name":"x"})");
   EXPECT_EQ(patch.status, 405);
   EXPECT_EQ(patch.header("allow"), "GET, PUT, DELETE");
+  EXPECT_EQ(patch.body, R"({"error":"method not allowed"})");
+  EXPECT_EQ(request("DELETE", "/heroes").body, R"({"error":"method not allowed"})");
   // NUL in text: 400 naming the key (SQLite could store it, PostgreSQL cannot).
   auto nul_name = request("POST", "/heroes", R"({"name":"a\u0000b"})");
   EXPECT_EQ(nul_name.status, 400);

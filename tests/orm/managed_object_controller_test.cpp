@@ -310,6 +310,29 @@ TEST_P(ManagedObjectTest, ListLimitsDefaultTo100And1000) {
   EXPECT_EQ(detail::list_count(std::nullopt, ListLimits{.default_count = 0, .max_count = 7}), 7);
 }
 
+// Every error has a JSON body in the project's shape, 405 and 415 included.
+TEST_P(ManagedObjectTest, MethodAndMediaTypeErrorsHaveJsonBodies) {
+  mount();
+  Response r = send("DELETE", "/heroes");
+  EXPECT_EQ(r.status(), 405);
+  EXPECT_EQ(r.content_type(), "application/json; charset=utf-8");
+  EXPECT_EQ(error_of(r), "method not allowed");
+  EXPECT_EQ(r.headers().get("allow"), "GET, POST");
+  r = send("PATCH", "/heroes/1", R"({"name":"x"})");
+  EXPECT_EQ(r.status(), 405);
+  EXPECT_EQ(error_of(r), "method not allowed");
+
+  Request request;
+  request.set_method("POST");
+  ASSERT_TRUE(request.set_target("/heroes"));
+  request.mutable_headers().set("Content-Type", "text/csv");
+  request.set_body("name\nRaven\n");
+  r = run(router_.receive(request));
+  EXPECT_EQ(r.status(), 415);
+  EXPECT_EQ(r.content_type(), "application/json; charset=utf-8");
+  EXPECT_EQ(error_of(r), "unsupported content type 'text/csv'");
+}
+
 INSTANTIATE_TEST_SUITE_P(Dialects, ManagedObjectTest,
                          ::testing::Values(db::Dialect::sqlite, db::Dialect::postgres),
                          dialect_name);
