@@ -30,9 +30,14 @@ class HeroesApp : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
+    // The demo's public files, with a checkout's dotfiles planted among them.
+    fs::copy(kHeroesDir + "/public", dir_ / "public", fs::copy_options::recursive);
+    fs::create_directories(dir_ / "public" / ".git");
+    std::ofstream(dir_ / "public" / ".git" / "config") << "[remote \"origin\"]\n";
+    std::ofstream(dir_ / "public" / ".env") << "SECRET=1\n";
     std::ofstream(dir_ / "config.yaml")
         << "database: sqlite:" << (dir_ / "heroes.db").string() << "\n"
-        << "public_directory: " << kHeroesDir << "/public\n";
+        << "public_directory: " << (dir_ / "public").string() << "\n";
     // The release phase first: the demo's migrations create and seed the table.
     auto upgraded = run_command(
         {{HEROES_BINARY, "db", "upgrade", "--config-path", (dir_ / "config.yaml").string(),
@@ -157,6 +162,13 @@ TEST_F(HeroesApp, ServesStaticFilesWithoutEscapingTheirRoot) {
   EXPECT_EQ(cached.status, 304);
   EXPECT_EQ(request("GET", "/files/../config.yaml").status, 404);
   EXPECT_EQ(request("GET", "/files/%2e%2e/config.yaml").status, 404);
+  // Dotfiles are not served by default: the same 404 as a missing file, with its body.
+  for (const char* target : {"/files/.env", "/files/.git/config", "/files/%2egit/config",
+                             "/files/.git/", "/files/./.env"}) {
+    auto refused = request("GET", target);
+    EXPECT_EQ(refused.status, 404) << target;
+    EXPECT_EQ(refused.body, R"({"error":"not found"})") << target;
+  }
 }
 
 TEST_F(HeroesApp, LogsOneLinePerRequestWithItsId) {
