@@ -191,7 +191,10 @@ class Database : public Executor, public std::enable_shared_from_this<Database> 
   Task<TransactionOutcome> transaction(std::function<Task<void>(Transaction&)> body);
 
   // Closes idle connections and fails waiting and later statements with 503 `closed`.
-  // Connections in use close when their statement or transaction ends.
+  // PostgreSQL: what still runs is cancelled (shutdown must not wait on a stuck query):
+  // statements in flight get a cancel request to the server and fail now with 503
+  // `closed`; a transaction's running statement fails the same way when it resumes.
+  // SQLite: connections in use close when their statement or transaction ends.
   virtual Task<void> close() = 0;
 
   virtual PoolStats stats() const = 0;
