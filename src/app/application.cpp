@@ -5,6 +5,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl/context.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <csignal>
 #include <mutex>
@@ -197,13 +199,23 @@ void Application::stop() {
     }
   }
   {
+    // The whole shutdown fits in the one grace period (platforms such as Heroku kill the
+    // process soon after it): requests get most of it to finish; the rest is kept for
+    // closing the channels, whose databases cancel the statements still running. Giving
+    // the channels a grace of their own once requests were cut off let a stuck query
+    // stretch a 10 s setting to 20 s.
+    const auto grace = d.options.limits.shutdown_grace;
+    const auto deadline = std::chrono::steady_clock::now() + grace;
+    const auto close_reserve =
+        std::min<std::chrono::steady_clock::duration>(grace / 4, std::chrono::seconds(1));
     std::unique_lock lock(d.mutex);
-    bool drained = d.changed.wait_for(lock, d.options.limits.shutdown_grace,
-                                      [&] { return d.loops_running == 0; });
+    bool drained =
+        d.changed.wait_until(lock, deadline - close_reserve, [&] { return d.loops_running == 0; });
     if (!drained) {
-      log::warn("{} request(s) still running after {}ms; closing their connections", "in-flight",
-                d.options.limits.shutdown_grace.count());
-      for (auto& loop : d.loops) loop->force_stop();
+      log::warn(
+          "{} request(s) still running after {}ms; closing their connections", "in-flight",
+          std::chrono::duration_cast<std::chrono::milliseconds>(grace - close_reserve).count());
+      for (auto& loop : d.loops) loop->force_stop(deadline);
     }
   }
   wait();

@@ -150,7 +150,8 @@ void EventLoop::run(std::function<void(std::string)> on_ready) {
     io_.restart();
     channel_close_started_ = true;
     asio::co_spawn(io_, await_task(channel_->close()), log_close_failure);
-    io_.run_for(options_.limits.shutdown_grace);
+    io_.run_until(
+        close_by_.value_or(std::chrono::steady_clock::now() + options_.limits.shutdown_grace));
   }
   log::write_lines(log_buffer_);
   log_buffer_.clear();
@@ -234,8 +235,9 @@ void EventLoop::begin_drain() {
   });
 }
 
-void EventLoop::force_stop() {
-  asio::post(io_, [this] {
+void EventLoop::force_stop(std::chrono::steady_clock::time_point close_by) {
+  asio::post(io_, [this, close_by] {
+    close_by_ = close_by;
     draining_ = true;
     boost::system::error_code ec;
     acceptor_.close(ec);

@@ -19,6 +19,7 @@
 #include <functional>
 #include <list>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -55,7 +56,9 @@ class EventLoop {
   void run(std::function<void(std::string)> on_ready);
 
   void begin_drain();
-  void force_stop();
+  // Aborts the sessions and stops the loop; the channel's close() (if it has not run yet)
+  // then gets until `close_by` (the end of the shutdown grace), not a grace of its own.
+  void force_stop(std::chrono::steady_clock::time_point close_by);
 
   // ---- used by sessions (loop thread only) -----------------------------------------------
   boost::asio::io_context& io() noexcept { return io_; }
@@ -115,6 +118,7 @@ class EventLoop {
   std::set<std::coroutine_handle<>, HandleLess> suspended_handlers_;
   bool draining_ = false;
   bool channel_close_started_ = false;
+  std::optional<std::chrono::steady_clock::time_point> close_by_;  // set by force_stop
   std::atomic<bool> stopped_{false};
   std::string log_buffer_;
   bool log_flush_scheduled_ = false;

@@ -31,6 +31,8 @@ Mapping mapping_for(ErrorKind kind) noexcept {
       return {503, "timed out connection to database"};
     case ErrorKind::pool_exhausted:
       return {503, "database connection pool exhausted"};
+    case ErrorKind::invalid_value:
+      return {400, "invalid input value"};
     case ErrorKind::check_violation:
     case ErrorKind::query_failed:
       break;
@@ -84,6 +86,8 @@ std::string_view to_string(ErrorKind kind) noexcept {
       return "pool_exhausted";
     case ErrorKind::closed:
       return "closed";
+    case ErrorKind::invalid_value:
+      return "invalid_value";
     case ErrorKind::query_failed:
       return "query_failed";
   }

@@ -70,6 +70,8 @@ void raise(ErrorKind kind, std::string message, std::string sql_state,
     case ErrorKind::pool_exhausted:
     case ErrorKind::closed:
       throw UnavailableError(kind, std::move(message), std::move(sql_state), std::move(items));
+    case ErrorKind::invalid_value:
+      throw InvalidValueError(kind, std::move(message), std::move(sql_state), std::move(items));
     case ErrorKind::query_failed:
       break;
   }

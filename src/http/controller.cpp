@@ -47,8 +47,9 @@ Task<Response> Controller::receive(Request& request) {
     outcome = co_await handle(request);
   } catch (const HttpError& error) {
     // Server-side failures (a database outage, a failed query) deserve a log line;
-    // client errors are already in the request log with their status.
-    if (error.status() >= 500) {
+    // client errors are already in the request log with their status. An outage the
+    // database pool has already reported once is not repeated for every request.
+    if (error.status() >= 500 && !error.logged()) {
       log::error("{} (request_id={})", error.what(), request.request_id());
     }
     outcome = error.response();

@@ -50,8 +50,12 @@ std::string_view extension_of(std::string_view path) noexcept {
 // Splits a root-relative path into segments, or nullopt when it must not be served.
 // Request::path() is already percent-decoded, so a ".." here was "..", "%2e%2e" or a mix;
 // an escape still present ("%2e%2e" reached us as "%252e%252e") is refused too, because
-// a proxy or another decoder further along could turn it into a traversal.
-std::optional<std::vector<std::string_view>> safe_segments(std::string_view relative) {
+// a proxy or another decoder further along could turn it into a traversal. Unless
+// `dotfiles` is set, a segment starting with '.' (".env", ".git/config") is refused too:
+// such files are almost never meant to be public, and a deployment that copies a whole
+// checkout into the root would otherwise publish its secrets and history.
+std::optional<std::vector<std::string_view>> safe_segments(std::string_view relative,
+                                                           bool dotfiles) {
   if (relative.find('\0') != std::string_view::npos) return std::nullopt;
   if (!relative.empty() && relative.front() == '/') return std::nullopt;
   std::vector<std::string_view> segments;
@@ -61,16 +65,30 @@ std::optional<std::vector<std::string_view>> safe_segments(std::string_view rela
     relative = slash == std::string_view::npos ? std::string_view{} : relative.substr(slash + 1);
     if (segment.empty() || segment == ".") continue;
     if (segment == ".." || segment.find('\\') != std::string_view::npos) return std::nullopt;
+    if (!dotfiles && segment.front() == '.') return std::nullopt;
     if (segment.find('%') != std::string_view::npos) {
       auto decoded = percent_decode(segment, false);
       if (decoded && (*decoded == "." || *decoded == ".." ||
-                      decoded->find_first_of(std::string_view("/\\\0", 3)) != std::string::npos)) {
+                      decoded->find_first_of(std::string_view("/\\\0", 3)) != std::string::npos ||
+                      (!dotfiles && !decoded->empty() && decoded->front() == '.'))) {
         return std::nullopt;
       }
     }
     segments.push_back(segment);
   }
   return segments;
+}
+
+// Whether `resolved` (canonical, inside `root`) has a component below the root that
+// starts with '.': a symlink with an ordinary name may lead into ".git".
+bool has_dot_segment(const fs::path& root, const fs::path& resolved) {
+  auto it = resolved.begin();
+  for (auto r = root.begin(); r != root.end() && it != resolved.end(); ++r) ++it;
+  for (; it != resolved.end(); ++it) {
+    const std::string name = it->string();
+    if (!name.empty() && name.front() == '.') return true;
+  }
+  return false;
 }
 
 // The canonical form of `path` if it exists and lies inside `root` (itself canonical).
@@ -258,7 +276,7 @@ std::optional<Response> FileController::serve(const Request& request) const {
     relative = request.path();
     if (!relative.empty() && relative.front() == '/') relative.remove_prefix(1);
   }
-  auto segments = safe_segments(relative);
+  auto segments = safe_segments(relative, serve_dotfiles_);
   if (!segments) return std::nullopt;
 
   // Canonicalised per request (one realpath) so a root created or replaced after
@@ -275,10 +293,10 @@ std::optional<Response> FileController::serve(const Request& request) const {
     logical_path += segment;
   }
   auto resolved = resolve_within(root, candidate);
-  if (!resolved) return std::nullopt;
+  if (!resolved || (!serve_dotfiles_ && has_dot_segment(root, *resolved))) return std::nullopt;
   if (fs::is_directory(*resolved, ec)) {
     resolved = resolve_within(root, *resolved / "index.html");
-    if (!resolved) return std::nullopt;
+    if (!resolved || (!serve_dotfiles_ && has_dot_segment(root, *resolved))) return std::nullopt;
     if (logical_path.back() != '/') logical_path += '/';
     logical_path += "index.html";
   }

@@ -4,6 +4,7 @@
 // Thread-safety: stateless functions.
 #include "conduit/orm/managed_object_controller.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <string>
@@ -59,7 +60,6 @@ ListRequest parse_list_request(const Request& request) {
   const Parameters& query = request.query();
   ListRequest out;
   out.count = non_negative(query, "count");
-  if (out.count == 0) out.count.reset();  // Conduit's fetchLimit: 0 is no limit
   out.offset = non_negative(query, "offset");
   for (std::string_view value : query.get_all("sortBy")) out.sort.push_back(parse_sort_by(value));
   if (const auto page_by = single(query, "pageBy")) {
@@ -73,22 +73,42 @@ ListRequest parse_list_request(const Request& request) {
     }
     out.page_descending = !after;
     const std::string_view value = after ? *after : *prior;
+    if (value.find('\0') != std::string_view::npos) {
+      // PostgreSQL text cannot hold it (SQLite can): refused alike on both.
+      throw HttpError(400, "invalid value for query '" +
+                               std::string(after ? "pageAfter" : "pagePrior") +
+                               "': text cannot contain a NUL character");
+    }
     if (value != "null") out.page_value = std::string(value);
   }
   return out;
 }
 
+std::optional<std::int64_t> list_count(std::optional<std::int64_t> requested,
+                                       const ListLimits& limits) noexcept {
+  std::optional<std::int64_t> count = requested;
+  if (!count && limits.default_count > 0) count = limits.default_count;
+  if (count == 0) count.reset();  // Conduit's fetchLimit: 0 is no limit (here: the maximum)
+  if (limits.max_count > 0) count = std::min(count.value_or(limits.max_count), limits.max_count);
+  return count;
+}
+
 void throw_not_found() { throw HttpError(404, "not found"); }
 
 void throw_method_not_allowed(bool with_id) {
-  Response response(405);
+  // Every error has a JSON body, as ResourceController's 405 does.
+  Response response = Response::error(405, "method not allowed");
   response.set_header("Allow", with_id ? "GET, PUT, DELETE" : "GET, POST");
   throw HttpError(std::move(response));
 }
 
 boost::json::value request_json_body(const Request& request) {
   if (!request.has_body()) throw HttpError(400, "missing required body");
-  if (request.content_type() != "application/json") throw HttpError(Response(415));
+  if (request.content_type() != "application/json") {
+    const std::string type(request.content_type());
+    throw HttpError(415, type.empty() ? std::string("request body has no content type")
+                                      : "unsupported content type '" + type + "'");
+  }
   return request.json();
 }
 

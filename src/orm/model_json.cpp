@@ -28,6 +28,11 @@ void throw_invalid_option(std::string_view key) {
   throw ValidationError({fmt::format("invalid option for key '{}'", key)});
 }
 
+void throw_nul_in_text(std::string_view key) {
+  throw ValidationError(
+      {fmt::format("invalid input value for '{}': text cannot contain a NUL character", key)});
+}
+
 void throw_not_an_object() { throw ValidationError({"request entity was unexpected type"}); }
 
 void throw_unknown_field(std::string_view model, std::string_view name) {

@@ -30,9 +30,14 @@ class HeroesApp : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
+    // The demo's public files, with a checkout's dotfiles planted among them.
+    fs::copy(kHeroesDir + "/public", dir_ / "public", fs::copy_options::recursive);
+    fs::create_directories(dir_ / "public" / ".git");
+    std::ofstream(dir_ / "public" / ".git" / "config") << "[remote \"origin\"]\n";
+    std::ofstream(dir_ / "public" / ".env") << "SECRET=1\n";
     std::ofstream(dir_ / "config.yaml")
         << "database: sqlite:" << (dir_ / "heroes.db").string() << "\n"
-        << "public_directory: " << kHeroesDir << "/public\n";
+        << "public_directory: " << (dir_ / "public").string() << "\n";
     // The release phase first: the demo's migrations create and seed the table.
     auto upgraded = run_command(
         {{HEROES_BINARY, "db", "upgrade", "--config-path", (dir_ / "config.yaml").string(),
@@ -125,10 +130,24 @@ TEST_F(HeroesApp, BadInputGetsJsonErrors) {
   EXPECT_EQ(duplicate.body,
             R"({"error":"entity_already_exists","detail":"Offending Items: heroes.name"})");
   EXPECT_EQ(request("POST", "/heroes", "{not json").status, 400);
-  EXPECT_EQ(request("POST", "/heroes", "name=x", "Content-Type: text/csv\r\n").status, 415);
+  auto csv = request("POST", "/heroes", "name=x", "Content-Type: text/csv\r\n");
+  EXPECT_EQ(csv.status, 415);
+  EXPECT_EQ(csv.body, R"({"error":"unsupported content type 'text/csv'"})");
   auto patch = request("PATCH", "/heroes/1", R"({"name":"x"})");
   EXPECT_EQ(patch.status, 405);
   EXPECT_EQ(patch.header("allow"), "GET, PUT, DELETE");
+  EXPECT_EQ(patch.body, R"({"error":"method not allowed"})");
+  EXPECT_EQ(request("DELETE", "/heroes").body, R"({"error":"method not allowed"})");
+  // NUL in text: 400 naming the key (SQLite could store it, PostgreSQL cannot).
+  auto nul_name = request("POST", "/heroes", R"({"name":"a\u0000b"})");
+  EXPECT_EQ(nul_name.status, 400);
+  EXPECT_NE(nul_name.body.find("invalid input value for 'name'"), std::string::npos)
+      << nul_name.body;
+  auto nul_page = request("GET", "/heroes?pageBy=name&pageAfter=a%00b");
+  EXPECT_EQ(nul_page.status, 400);
+  EXPECT_EQ(
+      nul_page.body,
+      R"({"error":"invalid value for query 'pageAfter': text cannot contain a NUL character"})");
   EXPECT_EQ(request("GET", "/nowhere", "", "Accept: application/json\r\n").status, 404);
 }
 
@@ -143,6 +162,13 @@ TEST_F(HeroesApp, ServesStaticFilesWithoutEscapingTheirRoot) {
   EXPECT_EQ(cached.status, 304);
   EXPECT_EQ(request("GET", "/files/../config.yaml").status, 404);
   EXPECT_EQ(request("GET", "/files/%2e%2e/config.yaml").status, 404);
+  // Dotfiles are not served by default: the same 404 as a missing file, with its body.
+  for (const char* target : {"/files/.env", "/files/.git/config", "/files/%2egit/config",
+                             "/files/.git/", "/files/./.env"}) {
+    auto refused = request("GET", target);
+    EXPECT_EQ(refused.status, 404) << target;
+    EXPECT_EQ(refused.body, R"({"error":"not found"})") << target;
+  }
 }
 
 TEST_F(HeroesApp, LogsOneLinePerRequestWithItsId) {
@@ -215,6 +241,13 @@ TEST(HeroesAppPostgres, ServesHeroesFromPostgres) {
                          R"({"name":"Pg Two"})")
                 .status,
             409);
+  // NUL in text: 400 naming the key, as on SQLite (it was a 500 here).
+  auto nul_name = http_request(port, "POST", "/heroes", "Content-Type: application/json\r\n",
+                               R"({"name":"a\u0000b"})");
+  EXPECT_EQ(nul_name.status, 400);
+  EXPECT_NE(nul_name.body.find("invalid input value for 'name'"), std::string::npos)
+      << nul_name.body;
+  EXPECT_EQ(http_request(port, "GET", "/heroes?pageBy=name&pageAfter=a%00b").status, 400);
   child.send_signal(SIGTERM);
   EXPECT_EQ(child.wait_exit(15s), 0);
   EXPECT_EQ(child.stdout_text().find("Mr. Nice"), std::string::npos);  // no data in logs

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <signal.h>
+#include <unistd.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -84,6 +87,62 @@ TEST(ServeCommand, GraceBoundsASlowRequest) {
   child.send_signal(SIGTERM);
   EXPECT_EQ(child.wait_exit(10s), 0);
   EXPECT_TRUE(slow.wait_closed(5s));
+}
+
+// A handler stuck in a PostgreSQL statement, on a shared connection and inside a
+// transaction: SIGTERM with a 1 s grace ends the process, exit 0, within that grace (plus
+// process start-up and scheduling), and the statements are cancelled on the server. It
+// used to take a second grace: the channel's close waited on the stuck statements.
+TEST(ServeCommandPostgres, AStuckQueryDoesNotStretchTheShutdownGrace) {
+  const char* url = std::getenv("CONDUIT_TEST_DATABASE_URL");
+  if (!url) GTEST_SKIP() << "CONDUIT_TEST_DATABASE_URL is not set (run through ctest)";
+  const std::string tag = "stuck_" + std::to_string(::getpid());
+  const std::string tagged_url = std::string(url) +
+                                 (std::string(url).find('?') == std::string::npos ? "?" : "&") +
+                                 "application_name=" + tag;
+  auto sleeping = [&] {
+    auto r = run_command({{"/usr/bin/psql", url, "-tAc",
+                           "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" +
+                               tag + "' AND query LIKE 'SELECT pg_sleep%' AND state = 'active'"},
+                          {},
+                          {},
+                          ""},
+                         30s);
+    EXPECT_EQ(r.status, 0) << r.err;
+    return r.status == 0 ? std::stoi(r.out) : -1;
+  };
+  ChildProcess::Options o;
+  o.argv = {TEST_DB_SERVER_BINARY, "serve", "-p", "0", "-a", "127.0.0.1", "--shutdown-grace", "1",
+            "--request-timeout",   "60"};
+  o.env = {{"CONDUIT_TEST_DATABASE_URL", tagged_url}};
+  o.unset_env = {"PORT"};
+  ChildProcess child(o);
+  auto port = wait_listening(child);
+  ASSERT_NE(port, 0);
+  HttpConnection shared("127.0.0.1", port);
+  shared.send("GET /pg_sleep/30 HTTP/1.1\r\nHost: x\r\n\r\n");
+  HttpConnection transaction("127.0.0.1", port);
+  transaction.send("GET /tx_sleep/30 HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto running_by = std::chrono::steady_clock::now() + 20s;
+  while (sleeping() < 2) {
+    ASSERT_LT(std::chrono::steady_clock::now(), running_by) << child.stdout_text();
+  }
+
+  const auto signalled = std::chrono::steady_clock::now();
+  child.send_signal(SIGTERM);
+  EXPECT_EQ(child.wait_exit(10s), 0) << child.stdout_text() << child.stderr_text();
+  const auto took = std::chrono::steady_clock::now() - signalled;
+  EXPECT_LT(took, 1s + 700ms) << "shutdown took "
+                              << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                              << " ms for a 1 s grace\n"
+                              << child.stdout_text();
+  EXPECT_TRUE(shared.wait_closed(5s));
+  EXPECT_TRUE(transaction.wait_closed(5s));
+  // Cancelled on the server, not left sleeping for 30 s.
+  const auto cancelled_by = std::chrono::steady_clock::now() + 10s;
+  int left = sleeping();
+  while (left != 0 && std::chrono::steady_clock::now() < cancelled_by) left = sleeping();
+  EXPECT_EQ(left, 0);
 }
 
 TEST(ServeCommand, PortComesFromEnvironmentWhenNotGiven) {

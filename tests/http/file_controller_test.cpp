@@ -118,6 +118,7 @@ TEST_F(FileControllerTest, ServesFileWithTypeAndValidators) {
 }
 
 TEST_F(FileControllerTest, ContentTypeByExtension) {
+  controller_->set_serve_dotfiles(true);  // for ".env"
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"a.html", "text/html; charset=utf-8"},
       {"a.js", "application/javascript; charset=utf-8"},
@@ -421,6 +422,41 @@ TEST_F(FileControllerTest, ServesBehindRouterWildcard) {
         "/files/%252e%252e/outside/secret.txt", "/files//etc/passwd", "/files/link_out.txt"}) {
     EXPECT_EQ(status_of(target), 404) << target;
   }
+}
+
+// Dotfiles (any segment starting with '.') are the same 404 as a missing file by default,
+// however they are reached; set_serve_dotfiles(true) serves them.
+TEST_F(FileControllerTest, DotfilesAre404UnlessEnabled) {
+  fs::create_directories(root_ / ".git");
+  fs::create_directories(root_ / "docs" / ".private");
+  write(root_ / ".hidden", "hidden");
+  write(root_ / ".git" / "config", "[core]");
+  write(root_ / "docs" / ".private" / "notes.txt", "notes");
+  fs::create_symlink(root_ / ".git" / "config", root_ / "git_config.txt");
+  fs::create_symlink(root_ / ".git", root_ / "git_dir");
+  const std::vector<std::string> refused = {".hidden",
+                                            ".git/config",
+                                            "docs/.private/notes.txt",
+                                            "%2ehidden",
+                                            "%2Egit/config",
+                                            "./.hidden",
+                                            "git_config.txt",
+                                            "git_dir/config",
+                                            ".git/",
+                                            "docs/./.private/notes.txt"};
+  for (const auto& path : refused) {
+    Response response = get(path);
+    EXPECT_EQ(response.status(), 404) << path;
+    EXPECT_EQ(response.body(), R"({"error":"not found"})") << path;
+  }
+  EXPECT_EQ(get("site.css").status(), 200);  // ordinary files are unaffected
+
+  controller_->set_serve_dotfiles(true);
+  EXPECT_TRUE(controller_->serves_dotfiles());
+  EXPECT_EQ(get(".hidden").body(), "hidden");
+  EXPECT_EQ(get(".git/config").body(), "[core]");
+  EXPECT_EQ(get("git_config.txt").body(), "[core]");
+  EXPECT_EQ(get("docs/.private/notes.txt").body(), "notes");
 }
 
 TEST(CachePolicyTest, HeaderValueFollowsConduit) {

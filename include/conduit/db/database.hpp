@@ -19,9 +19,12 @@
 // use; statements share them through libpq's pipeline mode (pipeline_depth), and a
 // statement or transaction waits at most acquire_timeout for a connection (then 503); a broken
 // connection (server restart, network drop, timeout) is discarded and the next query
-// opens a new one. Statements are prepared once per connection and cached by SQL text
-// and parameter types. A query that outlives its timeout is cancelled (PQcancel on a
-// helper thread), its connection is dropped, and the caller gets a 503.
+// opens a new one. A failed connection attempt marks the database down: requests fail
+// at once with 503 while one probe at a time retries with exponential backoff
+// (DatabaseOptions::reconnect_backoff), instead of every request trying to connect.
+// Statements are prepared once per connection and cached by SQL text and parameter types. A query
+// that outlives its timeout is cancelled (PQcancel on a helper thread), its connection is dropped,
+// and the caller gets a 503.
 //
 // SQLite: each database file (and the one shared ":memory:" database of the process)
 // has one connection on its own worker thread; every Database opened on it submits its
@@ -85,12 +88,26 @@ struct DatabaseOptions {
   // ignores both.
   std::size_t pipeline_depth = 16;
   std::chrono::milliseconds pipeline_stall{20};
+  // PostgreSQL: after a connection attempt fails, the pool counts the database as down.
+  // Until the next attempt is due, statements and transactions that need a new connection
+  // fail at once with 503 (no attempt of their own); then one attempt (never more at a
+  // time) probes the server. The delay starts at reconnect_backoff, doubles after every
+  // failed probe up to reconnect_backoff_max, and is drawn between half and all of that
+  // (jitter, so that the loops and dynos of an application do not probe in step). The
+  // outage and the recovery are logged once each. SQLite ignores both.
+  std::chrono::milliseconds reconnect_backoff{50};
+  std::chrono::milliseconds reconnect_backoff_max{5'000};
 };
 
 struct PoolStats {
   std::size_t open = 0;     // connections open or opening
   std::size_t idle = 0;     // of which idle in the pool
   std::size_t waiting = 0;  // queries waiting for a connection
+  // PostgreSQL: connection attempts since the Database was opened, and of those the
+  // failed ones; `down` while the last attempt failed (see reconnect_backoff).
+  std::uint64_t connect_attempts = 0;
+  std::uint64_t connect_failures = 0;
+  bool down = false;
 };
 
 // What statements run on: a Database (each statement on any pooled connection) or a
@@ -174,7 +191,10 @@ class Database : public Executor, public std::enable_shared_from_this<Database> 
   Task<TransactionOutcome> transaction(std::function<Task<void>(Transaction&)> body);
 
   // Closes idle connections and fails waiting and later statements with 503 `closed`.
-  // Connections in use close when their statement or transaction ends.
+  // PostgreSQL: what still runs is cancelled (shutdown must not wait on a stuck query):
+  // statements in flight get a cancel request to the server and fail now with 503
+  // `closed`; a transaction's running statement fails the same way when it resumes.
+  // SQLite: connections in use close when their statement or transaction ends.
   virtual Task<void> close() = 0;
 
   virtual PoolStats stats() const = 0;

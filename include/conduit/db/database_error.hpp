@@ -12,6 +12,7 @@
 //   503     {"error":"unable to connect to database"} closed                 503 {"error":"unable
 //   to connect to database"} timeout                503     {"error":"timed out connection to
 //   database"} pool_exhausted         503     {"error":"database connection pool exhausted"}
+//   invalid_value          400     {"error":"invalid input value"} (a NUL in PostgreSQL text)
 //   check_violation,
 //   query_failed           500     {"error":"internal server error"}
 //
@@ -44,6 +45,7 @@ enum class ErrorKind {
   timeout,
   pool_exhausted,
   closed,
+  invalid_value,
   query_failed,
 };
 
@@ -76,6 +78,16 @@ class ConstraintViolation : public DatabaseError {
 
 // The database is unreachable, too slow, closed, or every connection is busy (503).
 class UnavailableError : public DatabaseError {
+ public:
+  using DatabaseError::DatabaseError;
+};
+
+// A parameter the database cannot store, found before anything was sent: a text value
+// holding a NUL character, which PostgreSQL text cannot hold (SQLSTATE 22021). 400
+// {"error":"invalid input value"}: the request's data is at fault, not the server. The
+// ORM refuses such text earlier, naming the key; this is the last line of defence for
+// statements written by hand.
+class InvalidValueError : public DatabaseError {
  public:
   using DatabaseError::DatabaseError;
 };

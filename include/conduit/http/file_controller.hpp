@@ -7,7 +7,9 @@
 // cache policies pick Cache-Control per path. Beyond Conduit it answers HEAD, sends a
 // strong ETag, and refuses every way out of the root (".." segments, a literal "%2e%2e",
 // NUL bytes, absolute paths, symlinks resolving outside) with the same 404 as a missing
-// file, so probes learn nothing.
+// file, so probes learn nothing. Unlike Conduit, it also refuses dotfiles by default:
+// any path segment starting with '.' (/files/.env, /files/.git/config), including one
+// reached through a symlink, is the same 404; set_serve_dotfiles(true) serves them.
 //
 // Files are read whole into the response body, so a size limit (default 64 MiB) guards
 // memory; a bigger file is a deployment mistake, answered with 500 and logged.
@@ -68,6 +70,11 @@ class FileController : public Controller {
 
   const std::filesystem::path& root() const noexcept { return root_; }
 
+  // Serve paths with a segment starting with '.' (default false: 404, see above). For a
+  // root that is meant to hold them, e.g. /.well-known/ files.
+  void set_serve_dotfiles(bool serve) noexcept { serve_dotfiles_ = serve; }
+  bool serves_dotfiles() const noexcept { return serve_dotfiles_; }
+
  private:
   struct PolicyEntry {
     CachePolicy policy;
@@ -83,6 +90,7 @@ class FileController : public Controller {
   std::vector<PolicyEntry> cache_policies_;
   NotFoundHandler on_file_not_found_;
   std::size_t max_file_size_ = kDefaultMaxFileSize;
+  bool serve_dotfiles_ = false;
 };
 
 }  // namespace conduit

@@ -24,10 +24,15 @@ class HttpError : public std::exception {
   const Response& response() const noexcept { return response_; }
   int status() const noexcept { return response_.status(); }
   const char* what() const noexcept override { return message_.c_str(); }
+  // Whoever raised the error has already logged its cause (e.g. a database pool that
+  // logs an outage once, not once per request): Controller::receive then adds no line.
+  bool logged() const noexcept { return logged_; }
+  void mark_logged() noexcept { logged_ = true; }
 
  private:
   Response response_;
   std::string message_;
+  bool logged_ = false;
 };
 
 }  // namespace conduit

@@ -17,6 +17,9 @@
 //   invalid input value for 'k'      wrong JSON type, bad time stamp/UUID/decimal, null
 //                                    for a non-optional member
 //   invalid option for key 'k'       not an enumerator name
+//   invalid input value for 'k': text cannot contain a NUL character
+//                                    (\u0000: PostgreSQL cannot store it; refused on
+//                                    SQLite too)
 //   missing required input key(s): 'a, b'     (ReadOptions::require)
 // ReadOptions are Conduit's Serializable.read filters, applied before reading; whether a
 // client may set the primary key is the caller's choice, e.g. {.ignore = {"id"}}.
@@ -141,13 +144,16 @@ namespace detail {
 [[noreturn]] void throw_invalid_key(std::string_view key);
 [[noreturn]] void throw_invalid_value(std::string_view key);
 [[noreturn]] void throw_invalid_option(std::string_view key);
+[[noreturn]] void throw_nul_in_text(std::string_view key);
 [[noreturn]] void throw_not_an_object();
 void check_read_filters(const boost::json::object& object, const ReadOptions& options);
 bool skipped_by_filters(std::string_view key, const ReadOptions& options);
 std::optional<Decimal> decimal_from_json(const boost::json::value& json);
 boost::json::value key_to_json(const Key& key);
 
-enum class ReadStatus { ok, wrong_type, bad_option };
+// nul_in_text: text holding a NUL character, which PostgreSQL text cannot store (SQLite
+// can): refused on every dialect, so that what a client may store never depends on it.
+enum class ReadStatus { ok, wrong_type, bad_option, nul_in_text };
 
 template <class V>
 boost::json::value write_value(const V& value) {
@@ -185,7 +191,11 @@ ReadStatus read_value(const boost::json::value& json, V& out) {
     out = json.to_number<double>();
   } else if constexpr (value_class == ValueClass::text) {
     if (!json.is_string()) return ReadStatus::wrong_type;
-    out.assign(json.get_string().data(), json.get_string().size());
+    const auto& text = json.get_string();
+    if (std::char_traits<char>::find(text.data(), text.size(), '\0')) {
+      return ReadStatus::nul_in_text;
+    }
+    out.assign(text.data(), text.size());
   } else if constexpr (value_class == ValueClass::timestamp) {
     const auto* text = json.if_string();
     if (!text) return ReadStatus::wrong_type;
@@ -307,6 +317,8 @@ void read_member(const boost::json::value& json, T& out) {
         throw_invalid_value(name);
       case ReadStatus::bad_option:
         throw_invalid_option(name);
+      case ReadStatus::nul_in_text:
+        throw_nul_in_text(name);
     }
   } else if constexpr (kind == MemberKind::belongs_to) {
     using U = TargetOf<T, I>;

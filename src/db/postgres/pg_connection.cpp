@@ -1,7 +1,9 @@
 // Implementation of the non-blocking libpq connection.
 #include "db/postgres/pg_connection.hpp"
 
+#include <netinet/in.h>
 #include <poll.h>
+#include <sys/socket.h>
 
 #include <boost/asio/ip/address.hpp>
 
@@ -12,6 +14,7 @@
 #include "conduit/core/log.hpp"
 #include "db/error_mapping.hpp"
 #include "db/postgres/libpq_api.hpp"
+#include "db/postgres/pg_socket.hpp"
 #include "db/postgres/pg_statements.hpp"
 #include "db/text_format.hpp"
 
@@ -40,6 +43,29 @@ bool needs_resolution(const std::string& host) {
 }
 
 }  // namespace
+
+bool is_self_connected(int fd) noexcept {
+  if (fd < 0) return false;
+  sockaddr_storage local{};
+  sockaddr_storage peer{};
+  socklen_t local_size = sizeof local;
+  socklen_t peer_size = sizeof peer;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_size) != 0) return false;
+  if (local.ss_family != AF_INET && local.ss_family != AF_INET6) return false;
+  // Not connected (yet): ENOTCONN.
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_size) != 0) return false;
+  if (local.ss_family != peer.ss_family) return false;
+  if (local.ss_family == AF_INET) {
+    const auto& a = reinterpret_cast<const sockaddr_in&>(local);
+    const auto& b = reinterpret_cast<const sockaddr_in&>(peer);
+    return a.sin_port == b.sin_port && a.sin_addr.s_addr == b.sin_addr.s_addr;
+  }
+  const auto& a = reinterpret_cast<const sockaddr_in6&>(local);
+  const auto& b = reinterpret_cast<const sockaddr_in6&>(peer);
+  return a.sin6_port == b.sin6_port &&
+         std::equal(std::begin(a.sin6_addr.s6_addr), std::end(a.sin6_addr.s6_addr),
+                    std::begin(b.sin6_addr.s6_addr));
+}
 
 void send_cancel(PGconn* conn) noexcept {
   PGcancel* cancel = pq().PQgetCancel(conn);
@@ -230,12 +256,29 @@ void Connection::close() noexcept {
   }
 }
 
+void Connection::cancel() noexcept {
+  if (in_op_) {
+    if (conn_ && connected_) send_cancel(conn_);
+    closing_ = true;
+    boost::system::error_code ignored;
+    if (socket_.is_open()) socket_.cancel(ignored);  // resumes the operation: check_wait()
+    return;
+  }
+  if (pending_.empty()) return;
+  if (conn_) send_cancel(conn_);
+  close();  // fails every statement in flight with 503 closed
+}
+
 void Connection::fail_connection(std::string_view what) {
   mark_broken();
   throw detail::connection_error(what, settings_->password);
 }
 
 void Connection::check_wait() {
+  if (closing_) {
+    mark_broken();
+    throw detail::closed_error();
+  }
   if (timed_out_) {
     if (connected_ && conn_) send_cancel(conn_);
     mark_broken();
@@ -283,6 +326,15 @@ Task<bool> Connection::attempt(const std::string& conninfo, std::string& error) 
       give_up();
       throw detail::timeout_error("connecting to the database took longer than " +
                                   std::to_string(op_timeout_.count()) + " ms");
+    }
+    if (const int fd = pq().PQsocket(conn_); is_self_connected(fd)) {
+      // Nobody listens on the port and the socket reached itself: a failed attempt. An
+      // abortive close (RST, no TIME_WAIT) frees the port for the server at once.
+      const linger abort_close{1, 0};
+      ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_close, sizeof abort_close);
+      give_up();
+      error = "the connection reached its own socket (nothing listens on the port)";
+      co_return false;
     }
     status = pq().PQconnectPoll(conn_);
   }

@@ -104,6 +104,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
                                  std::chrono::milliseconds timeout);
 
   void close() noexcept;
+  // Stops what runs on this connection now (Database::close at shutdown): asks the server
+  // to cancel it, then fails it with 503 closed. Statements in flight on a shared
+  // connection fail at once and the connection closes; an exclusive operation (a
+  // transaction's statement) fails when its coroutine resumes, through Asio, and leaves
+  // the connection broken. Nothing running: nothing happens.
+  void cancel() noexcept;
+  // An exclusive operation is running (its coroutine waits on the socket).
+  bool in_operation() const noexcept { return in_op_; }
 
  private:
   class OpScope;
@@ -165,6 +173,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool in_op_ = false;
   bool timed_out_ = false;
   bool broken_ = false;
+  bool closing_ = false;  // cancel() during an exclusive operation
   // Shared use.
   std::deque<PipelineEntry> pending_;
   std::function<void()> on_change_;

@@ -79,7 +79,8 @@ class PgDatabase final : public Database {
         options_(options),
         redacted_url_(redacted_url),
         pool_(io, std::move(settings), options.max_connections, options.pipeline_depth,
-              options.pipeline_stall, options.acquire_timeout, std::move(redacted_url)) {}
+              options.pipeline_stall, options.acquire_timeout, options.reconnect_backoff,
+              options.reconnect_backoff_max, std::move(redacted_url)) {}
 
   Dialect dialect() const noexcept override { return Dialect::postgres; }
 

@@ -36,6 +36,7 @@ struct Pool::Waiter {
   bool slot = false;                       // a slot freed for it: open a connection
   bool done = false;                       // resumed, or its coroutine is gone
   bool exclusive = false;                  // a transaction's lease, not one statement
+  bool refused = false;                    // the database is down: fail at once
 };
 
 // Has a constructor on purpose: GCC 12 destroys the members of a brace-initialised
@@ -73,24 +74,27 @@ struct Pool::WaitAwaiter {
       if (waiter->exclusive) pool.release(std::move(waiter->connection));
       waiter->connection.reset();
     } else if (waiter->slot) {
+      if (pool.connecting_ > 0) --pool.connecting_;
       pool.free_slot();
     }
   }
 };
 
-// Frees a counted slot unless the connection for it was opened.
+// Ends a reserved slot's opening; frees the slot unless the connection for it was opened.
 class Pool::SlotGuard {
  public:
   explicit SlotGuard(Pool& pool) : pool_(&pool) {}
   ~SlotGuard() {
-    if (pool_) pool_->free_slot();
+    if (pool_->connecting_ > 0) --pool_->connecting_;
+    if (!opened_) pool_->free_slot();
   }
-  void dismiss() noexcept { pool_ = nullptr; }
+  void dismiss() noexcept { opened_ = true; }
   SlotGuard(const SlotGuard&) = delete;
   SlotGuard& operator=(const SlotGuard&) = delete;
 
  private:
   Pool* pool_;
+  bool opened_ = false;
 };
 
 // ---- Pool -------------------------------------------------------------------------------
@@ -98,14 +102,22 @@ class Pool::SlotGuard {
 Pool::Pool(asio::io_context& io, std::shared_ptr<const ConnectionSettings> settings,
            std::size_t max_connections, std::size_t pipeline_depth,
            std::chrono::milliseconds pipeline_stall, std::chrono::milliseconds acquire_timeout,
-           std::string redacted_url)
+           std::chrono::milliseconds reconnect_backoff,
+           std::chrono::milliseconds reconnect_backoff_max, std::string redacted_url)
     : io_(io),
       settings_(std::move(settings)),
       max_(std::max<std::size_t>(1, max_connections)),
       depth_(std::max<std::size_t>(1, pipeline_depth)),
       stall_(pipeline_stall),
       acquire_timeout_(acquire_timeout),
-      redacted_url_(std::move(redacted_url)) {}
+      redacted_url_(std::move(redacted_url)),
+      backoff_min_(std::max(reconnect_backoff, std::chrono::milliseconds(1))),
+      backoff_max_(std::max(reconnect_backoff_max, backoff_min_)),
+      // Differs per pool and per process: loops and dynos do not probe in step.
+      jitter_state_(
+          static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(this)) ^
+          static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())) {
+}
 
 Pool::~Pool() { close(); }
 
@@ -120,20 +132,22 @@ std::shared_ptr<Pool::Waiter> Pool::enqueue_waiter(bool exclusive) {
 Task<Lease> Pool::acquire() {
   if (closed_) throw detail::closed_error();
   if (waiters_.empty()) {
-    if (auto connection = take_idle()) co_return Lease(this, std::move(connection));
-    if (open_ < max_) {
-      ++open_;
+    if (auto connection = take_idle()) co_return lease(std::move(connection));
+    if (fail_fast()) throw_unavailable();
+    if (open_ < max_ && !connect_refused()) {
+      reserve_slot();
       std::shared_ptr<Connection> opened = co_await open_connection();
-      co_return Lease(this, std::move(opened));
+      co_return lease(std::move(opened));
     }
   }
   auto waiter = enqueue_waiter(true);
   dispatch();  // reserves a connection to drain when none is free
   co_await WaitAwaiter(*this, waiter);
-  if (waiter->connection) co_return Lease(this, std::move(waiter->connection));
+  if (waiter->connection) co_return lease(std::move(waiter->connection));
+  if (waiter->refused) throw_unavailable();
   if (waiter->slot) {
     std::shared_ptr<Connection> opened = co_await open_connection();
-    co_return Lease(this, std::move(opened));
+    co_return lease(std::move(opened));
   }
   remove_waiter(waiter);
   if (closed_) throw detail::closed_error();
@@ -148,8 +162,9 @@ Task<Result> Pool::execute(const std::string& sql, const std::vector<Value>& par
     if (closed_) throw detail::closed_error();
     std::shared_ptr<Connection> connection;
     if (waiters_.empty()) connection = pick_shared();
-    if (!connection && waiters_.empty() && open_ < max_) {
-      ++open_;
+    if (!connection && fail_fast()) throw_unavailable();
+    if (!connection && waiters_.empty() && open_ < max_ && !connect_refused()) {
+      reserve_slot();
       connection = co_await open_connection();
       if (!share(connection)) throw detail::connection_error("cannot enter pipeline mode", {});
       dispatch();  // statements that queued meanwhile may use it too
@@ -163,6 +178,8 @@ Task<Result> Pool::execute(const std::string& sql, const std::vector<Value>& par
         dispatch();
       } else if (waiter->connection) {
         connection = std::move(waiter->connection);
+      } else if (waiter->refused) {
+        throw_unavailable();
       } else {
         remove_waiter(waiter);
         if (closed_) throw detail::closed_error();
@@ -177,15 +194,77 @@ Task<Result> Pool::execute(const std::string& sql, const std::vector<Value>& par
   }
 }
 
+void Pool::reserve_slot() noexcept {
+  ++open_;
+  ++connecting_;
+}
+
+bool Pool::connect_refused() const noexcept {
+  if (!down_) return false;
+  // One probe at a time, and only once the delay has passed.
+  if (connecting_ > 0) return true;
+  return std::chrono::steady_clock::now() < retry_at_;
+}
+
+void Pool::throw_unavailable() const {
+  const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+      retry_at_ - std::chrono::steady_clock::now());
+  auto error = detail::connection_error(
+      "database unavailable since the last connection attempt failed (next attempt in " +
+          std::to_string(std::max<std::int64_t>(0, wait.count())) + " ms)",
+      {});
+  error.mark_logged();  // the outage was logged when it began
+  throw error;
+}
+
+void Pool::on_connect_failed(const std::string& why) noexcept {
+  ++connect_failures_;
+  const auto now = std::chrono::steady_clock::now();
+  if (!down_) {
+    down_ = true;
+    down_since_ = now;
+    outage_failures_ = 0;
+    backoff_ = backoff_min_;
+    log::warn("database {} unavailable: {}; answering 503 and retrying with backoff (up to {} ms)",
+              redacted_url_, why, backoff_max_.count());
+  } else {
+    backoff_ = std::min(backoff_ * 2, backoff_max_);
+    log::debug("database {} still unavailable: {}", redacted_url_, why);
+  }
+  ++outage_failures_;
+  // Jitter: somewhere between half and all of the delay (xorshift: no shared state).
+  jitter_state_ ^= jitter_state_ << 13;
+  jitter_state_ ^= jitter_state_ >> 7;
+  jitter_state_ ^= jitter_state_ << 17;
+  const auto half = backoff_.count() / 2;
+  const auto jitter =
+      static_cast<std::int64_t>(jitter_state_ % static_cast<std::uint64_t>(half + 1));
+  retry_at_ = now + std::chrono::milliseconds(backoff_.count() - half + jitter);
+}
+
+void Pool::on_connected() noexcept {
+  if (!down_) return;
+  down_ = false;
+  backoff_ = backoff_min_;
+  const auto lasted = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - down_since_);
+  log::info("database {} reachable again after {} ms ({} failed attempt(s))", redacted_url_,
+            lasted.count(), outage_failures_);
+}
+
 Task<std::shared_ptr<Connection>> Pool::open_connection() {
   SlotGuard slot(*this);
   auto connection = std::make_shared<Connection>(io_, settings_);
+  ++connect_attempts_;
   try {
     co_await connection->connect();
-  } catch (const DatabaseError& e) {
-    log::warn("database {}: {}", redacted_url_, e.what());
+  } catch (DatabaseError& e) {
+    // Logged here, once per outage, rather than by every request that reports it.
+    on_connect_failed(e.what());
+    e.mark_logged();
     throw;
   }
+  on_connected();
   slot.dismiss();
   co_return connection;
 }
@@ -241,7 +320,17 @@ std::shared_ptr<Connection> Pool::take_idle() {
   }
 }
 
+Lease Pool::lease(std::shared_ptr<Connection> connection) {
+  std::erase_if(leased_, [](const auto& weak) { return weak.expired(); });
+  leased_.push_back(connection);
+  return Lease(this, std::move(connection));
+}
+
 void Pool::release(std::shared_ptr<Connection> connection) noexcept {
+  std::erase_if(leased_, [&](const auto& weak) {
+    auto c = weak.lock();
+    return !c || c == connection;
+  });
   if (closed_ || !connection->reusable()) {
     connection->close();
     free_slot();
@@ -277,8 +366,10 @@ void Pool::dispatch() noexcept {
     if (connection) {
       if (connection.get() == draining_) draining_ = nullptr;
       waiter->connection = std::move(connection);
-    } else if (open_ < max_) {
-      ++open_;
+    } else if (fail_fast()) {
+      waiter->refused = true;
+    } else if (open_ < max_ && !connect_refused()) {
+      reserve_slot();
       waiter->slot = true;
     } else {
       if (waiter->exclusive && !draining_) {
@@ -328,18 +419,23 @@ void Pool::remove_waiter(const std::shared_ptr<Waiter>& waiter) noexcept {
 
 void Pool::close() noexcept {
   closed_ = true;
-  // Idle connections close now; busy ones when their last statement completes.
-  for (auto it = shared_.begin(); it != shared_.end();) {
-    if ((*it)->in_flight() == 0) {
-      std::shared_ptr<Connection> connection = std::move(*it);
-      it = shared_.erase(it);
-      connection->close();
-      if (open_ > 0) --open_;
-    } else {
-      ++it;
-    }
-  }
+  // Every shared connection closes now; statements in flight fail with 503 closed (their
+  // callers resume inside cancel(), hence the copy) after a cancel request to the server.
+  std::vector<std::shared_ptr<Connection>> shared;
+  shared.swap(shared_);
   draining_ = nullptr;
+  for (auto& connection : shared) {
+    connection->cancel();
+    connection->close();
+    if (open_ > 0) --open_;
+  }
+  // A transaction's running statement fails when it resumes; its Lease then closes the
+  // connection (release() on a closed pool).
+  std::vector<std::weak_ptr<Connection>> leased;
+  leased.swap(leased_);
+  for (auto& weak : leased) {
+    if (auto connection = weak.lock()) connection->cancel();
+  }
   // Waiters wake up, see closed_ and fail.
   for (auto& waiter : waiters_) {
     try {
@@ -356,6 +452,9 @@ PoolStats Pool::stats() const noexcept {
       shared_.begin(), shared_.end(), [](const auto& c) { return c->in_flight() == 0; }));
   s.waiting = static_cast<std::size_t>(
       std::count_if(waiters_.begin(), waiters_.end(), [](const auto& w) { return !w->done; }));
+  s.connect_attempts = connect_attempts_;
+  s.connect_failures = connect_failures_;
+  s.down = down_;
   return s;
 }
 

@@ -25,6 +25,7 @@
 
 #include <chrono>
 #include <coroutine>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <vector>
@@ -62,6 +63,7 @@ class Pool {
   Pool(boost::asio::io_context& io, std::shared_ptr<const ConnectionSettings> settings,
        std::size_t max_connections, std::size_t pipeline_depth,
        std::chrono::milliseconds pipeline_stall, std::chrono::milliseconds acquire_timeout,
+       std::chrono::milliseconds reconnect_backoff, std::chrono::milliseconds reconnect_backoff_max,
        std::string redacted_url);
   ~Pool();
   Pool(const Pool&) = delete;
@@ -74,6 +76,10 @@ class Pool {
   // One statement on a shared connection; the same errors, plus the statement's own.
   Task<Result> execute(const std::string& sql, const std::vector<Value>& params,
                        std::chrono::milliseconds timeout);
+  // Refuses new work (503 closed), closes idle connections, and cancels what still runs:
+  // statements in flight fail now with 503 closed (and a cancel request stops them on the
+  // server), a transaction's running statement when it resumes. Shutdown relies on it:
+  // a stuck query must not hold the process past its grace period.
   void close() noexcept;
   PoolStats stats() const noexcept;
 
@@ -84,6 +90,8 @@ class Pool {
   class SlotGuard;
 
   void release(std::shared_ptr<Connection> connection) noexcept;
+  // Hands a connection to a transaction (or script), remembered in leased_.
+  Lease lease(std::shared_ptr<Connection> connection);
   // A connection went away: one slot fewer open, which a waiter may take.
   void free_slot() noexcept;
   // Serves the waiters, first come first served, while connections allow.
@@ -99,8 +107,20 @@ class Pool {
   bool remove_shared(Connection* connection) noexcept;
   void remove_waiter(const std::shared_ptr<Waiter>& waiter) noexcept;
   std::shared_ptr<Waiter> enqueue_waiter(bool exclusive);
-  // Opens a connection for a slot the caller has already counted.
+  // Counts a slot for a connection about to be opened (open_ and connecting_).
+  void reserve_slot() noexcept;
+  // Opens a connection for a slot reserved with reserve_slot().
   Task<std::shared_ptr<Connection>> open_connection();
+  // Connections established (shared or leased), as opposed to being opened.
+  std::size_t established() const noexcept { return open_ > connecting_ ? open_ - connecting_ : 0; }
+  // The database is down and no new connection may be tried now (backoff, or the one
+  // probe is in flight).
+  bool connect_refused() const noexcept;
+  // Nothing to wait for: connect_refused() and no connection to share or take over.
+  bool fail_fast() const noexcept { return connect_refused() && established() == 0; }
+  [[noreturn]] void throw_unavailable() const;
+  void on_connect_failed(const std::string& why) noexcept;
+  void on_connected() noexcept;
 
   boost::asio::io_context& io_;
   std::shared_ptr<const ConnectionSettings> settings_;
@@ -111,9 +131,22 @@ class Pool {
   std::string redacted_url_;
   std::vector<std::shared_ptr<Connection>> shared_;  // most recently used last
   std::deque<std::shared_ptr<Waiter>> waiters_;
-  Connection* draining_ = nullptr;  // kept free of new statements for a transaction
-  std::size_t open_ = 0;            // shared + leased + opening
+  std::vector<std::weak_ptr<Connection>> leased_;  // held by Leases, for close()
+  Connection* draining_ = nullptr;                 // kept free of new statements for a transaction
+  std::size_t open_ = 0;                           // shared + leased + opening
+  std::size_t connecting_ = 0;                     // of which being opened (or reserved to be)
   bool closed_ = false;
+  // Outage state (see the top of this file).
+  std::chrono::milliseconds backoff_min_;
+  std::chrono::milliseconds backoff_max_;
+  std::chrono::milliseconds backoff_{0};  // the current delay, before jitter
+  bool down_ = false;
+  std::chrono::steady_clock::time_point down_since_{};
+  std::chrono::steady_clock::time_point retry_at_{};
+  std::uint64_t connect_attempts_ = 0;
+  std::uint64_t connect_failures_ = 0;
+  std::uint64_t outage_failures_ = 0;
+  std::uint64_t jitter_state_;
 };
 
 }  // namespace conduit::db::pg

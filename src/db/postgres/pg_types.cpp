@@ -45,8 +45,10 @@ Params::Params(const std::vector<Value>& values) {
       case Value::Type::text: {
         const std::string& text = *v.get_if<std::string>();
         if (std::memchr(text.data(), '\0', text.size())) {
-          throw ValueError("parameter $" + std::to_string(i + 1) +
-                           ": PostgreSQL text cannot contain a NUL byte");
+          throw InvalidValueError(ErrorKind::invalid_value,
+                                  "parameter $" + std::to_string(i + 1) +
+                                      ": PostgreSQL text cannot contain a NUL character",
+                                  "22021");
         }
         values_[i] = text.c_str();  // untyped: the server infers the type from context
         break;

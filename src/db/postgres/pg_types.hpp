@@ -42,8 +42,8 @@ using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
 
 // The parameter arrays for PQsendQueryParams / PQsendPrepare / PQsendQueryPrepared.
 // Text values point into `values` (which must outlive this object); others are rendered
-// into owned storage. Throws ValueError for text containing a NUL byte, which
-// PostgreSQL cannot store.
+// into owned storage. Throws InvalidValueError (400) for text containing a NUL byte,
+// which PostgreSQL cannot store.
 class Params {
  public:
   explicit Params(const std::vector<Value>& values);
