@@ -35,16 +35,16 @@ using conduit::Request;
 using conduit::Response;
 using conduit::fuzz::check;
 
-using conduit::detail::RequestReader;
+using conduit::app::detail::RequestReader;
 constexpr int kMaxPipelined = 4;
 
 // Serialises `response` as the server does and checks that a client can parse it back.
 void write_and_reparse(const Response& response, std::string_view request_id, bool head,
                        bool keep_alive) {
   std::string wire;
-  conduit::detail::WireContext context{"Sun, 06 Nov 1994 08:49:37 GMT", request_id, head,
+  conduit::app::detail::WireContext context{"Sun, 06 Nov 1994 08:49:37 GMT", request_id, head,
                                        keep_alive};
-  conduit::detail::append_response(wire, response, context);
+  conduit::app::detail::append_response(wire, response, context);
 
   http::response_parser<http::string_body> parser;
   parser.header_limit(1024 * 1024);
@@ -120,7 +120,7 @@ void answer(RequestReader& reader, Request& request, bool keep_alive) {
   request.set_remote_address("192.0.2.1");
   request.set_scheme("http");
   auto given_id = request.header("x-request-id");
-  request.set_request_id(given_id && conduit::detail::is_valid_request_id(*given_id)
+  request.set_request_id(given_id && conduit::app::detail::is_valid_request_id(*given_id)
                              ? *given_id
                              : std::string_view("fuzz-request-id"));
 

@@ -56,7 +56,7 @@ struct Application::Impl {
   ApplicationSpec spec;
   ApplicationOptions options;
   std::unique_ptr<asio::ssl::context> tls;
-  std::vector<std::unique_ptr<detail::EventLoop>> loops;
+  std::vector<std::unique_ptr<app::detail::EventLoop>> loops;
   std::vector<std::thread> threads;
   std::uint16_t port = 0;
   std::string host_for_clients = "127.0.0.1";
@@ -70,7 +70,7 @@ struct Application::Impl {
   void open_listeners() {
     const int count = loop_count(options.threads);
     for (int i = 0; i < count; ++i) {
-      loops.push_back(std::make_unique<detail::EventLoop>(i, options, spec, tls.get()));
+      loops.push_back(std::make_unique<app::detail::EventLoop>(i, options, spec, tls.get()));
     }
     std::uint16_t wanted = options.port;
     auto bind_all = [&](const asio::ip::address& address) {
@@ -99,7 +99,7 @@ struct Application::Impl {
       log::warn("{}; falling back to 0.0.0.0", error.what());
       loops.clear();
       for (int i = 0; i < count; ++i) {
-        loops.push_back(std::make_unique<detail::EventLoop>(i, options, spec, tls.get()));
+        loops.push_back(std::make_unique<app::detail::EventLoop>(i, options, spec, tls.get()));
       }
       bind_all(asio::ip::address_v4::any());
     }

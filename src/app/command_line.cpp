@@ -137,8 +137,8 @@ int run(int argc, char** argv, const ApplicationSpec& spec) {
   app.require_subcommand(1);
   ServeFlags serve_flags;
   add_serve_command(app, serve_flags);
-  detail::DbFlags db_flags;
-  detail::add_db_command(app, db_flags);
+  app::detail::DbFlags db_flags;
+  app::detail::add_db_command(app, db_flags);
   auto is_command = [&app](const char* name) {
     for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
       if (sub->get_name() == name) return true;
@@ -161,7 +161,7 @@ int run(int argc, char** argv, const ApplicationSpec& spec) {
     return fail(std::string(e.what()) + " (run '" + spec.name + " --help' for usage)");
   }
   if (app.got_subcommand("serve")) return serve(spec, serve_flags);
-  if (app.got_subcommand("db")) return detail::run_db_command(app, spec, db_flags);
+  if (app.got_subcommand("db")) return app::detail::run_db_command(app, spec, db_flags);
   return fail("no command given (run '" + spec.name + " --help' for usage)");
 }
 

@@ -35,7 +35,7 @@
 #include "conduit/orm/data_model.hpp"
 #include "core/current_loop.hpp"
 
-namespace conduit::detail {
+namespace conduit::app::detail {
 
 namespace {
 
@@ -134,7 +134,7 @@ int with_database(const DbFlags& flags, std::function<Task<int>(db::Database&)> 
     return fail(error.what());
   }
   boost::asio::io_context io;
-  set_current_io_context(&io);
+  conduit::detail::set_current_io_context(&io);
   int code = 1;
   std::exception_ptr failure;
   std::string where;
@@ -157,13 +157,13 @@ int with_database(const DbFlags& flags, std::function<Task<int>(db::Database&)> 
   // SQLite answers from its worker thread by posting to the loop: until then the loop has
   // no handler of its own pending, so a guard keeps run() from returning early.
   auto guard = boost::asio::make_work_guard(io);
-  spawn(task(), [&](std::exception_ptr e, std::optional<int> value) {
+  conduit::detail::spawn(task(), [&](std::exception_ptr e, std::optional<int> value) {
     failure = e;
     if (value) code = *value;
     guard.reset();
   });
   io.run();
-  set_current_io_context(nullptr);
+  conduit::detail::set_current_io_context(nullptr);
   if (!failure) return code;
   try {
     std::rethrow_exception(failure);
@@ -385,4 +385,4 @@ int run_db_command(CLI::App& app, const ApplicationSpec& spec, const DbFlags& fl
   return fail("no db command given (run '" + spec.name + " db --help')");
 }
 
-}  // namespace conduit::detail
+}  // namespace conduit::app::detail

@@ -13,7 +13,7 @@
 
 #include "conduit/app/application.hpp"
 
-namespace conduit::detail {
+namespace conduit::app::detail {
 
 struct DbFlags {
   std::string migration_directory = "migrations";
@@ -38,4 +38,4 @@ int run_db_command(CLI::App& app, const ApplicationSpec& spec, const DbFlags& fl
 // Indented JSON (two spaces), for output people read.
 std::string pretty_json(const boost::json::value& value);
 
-}  // namespace conduit::detail
+}  // namespace conduit::app::detail

@@ -23,7 +23,7 @@
 #include "conduit/core/log.hpp"
 #include "core/current_loop.hpp"
 
-namespace conduit::detail {
+namespace conduit::app::detail {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
@@ -36,7 +36,7 @@ asio::awaitable<void> await_task(Task<void> task) {
   std::exception_ptr error;
   bool done = false;
   asio::steady_timer wake(executor, std::chrono::steady_clock::time_point::max());
-  detail::spawn(std::move(task), [&](std::exception_ptr e) {
+  conduit::detail::spawn(std::move(task), [&](std::exception_ptr e) {
     error = e;
     done = true;
     wake.cancel();
@@ -111,7 +111,7 @@ std::uint16_t EventLoop::local_port() const {
 }
 
 void EventLoop::run(std::function<void(std::string)> on_ready) {
-  set_current_io_context(&io_);
+  conduit::detail::set_current_io_context(&io_);
   asio::co_spawn(
       io_,
       [this]() -> asio::awaitable<void> {
@@ -161,7 +161,7 @@ void EventLoop::run(std::function<void(std::string)> on_ready) {
   for (auto frame : suspended) frame.destroy();
   entry_point_.reset();
   channel_.reset();
-  set_current_io_context(nullptr);
+  conduit::detail::set_current_io_context(nullptr);
 }
 
 void EventLoop::start_accepting() {
@@ -352,4 +352,4 @@ void EventLoop::log_request_line(std::string_view method, std::string_view path,
   schedule_log_flush();
 }
 
-}  // namespace conduit::detail
+}  // namespace conduit::app::detail

@@ -29,7 +29,7 @@
 
 #include <fmt/compile.h>
 
-namespace conduit::detail {
+namespace conduit::app::detail {
 
 class SessionBase {
  public:
@@ -136,4 +136,4 @@ class EventLoop {
 void start_session(EventLoop& loop, boost::asio::ip::tcp::socket socket,
                    boost::asio::ssl::context* tls);
 
-}  // namespace conduit::detail
+}  // namespace conduit::app::detail

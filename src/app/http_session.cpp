@@ -48,7 +48,7 @@
 #include "conduit/http/gzip.hpp"
 #include "conduit/http/http_error.hpp"
 
-namespace conduit::detail {
+namespace conduit::app::detail {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
@@ -89,9 +89,9 @@ struct InFlight {
 struct HandlerRoot {
   std::coroutine_handle<> frame;
   struct promise_type {
-    static void* operator new(std::size_t size) { return allocate_frame(size); }
+    static void* operator new(std::size_t size) { return conduit::detail::allocate_frame(size); }
     static void operator delete(void* frame, std::size_t size) noexcept {
-      deallocate_frame(frame, size);
+      conduit::detail::deallocate_frame(frame, size);
     }
     HandlerRoot get_return_object() noexcept {
       return {std::coroutine_handle<promise_type>::from_promise(*this)};
@@ -478,4 +478,4 @@ void start_session(EventLoop& loop, tcp::socket socket, asio::ssl::context* tls)
   }
 }
 
-}  // namespace conduit::detail
+}  // namespace conduit::app::detail

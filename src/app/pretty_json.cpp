@@ -9,7 +9,7 @@
 
 #include "app/db_command.hpp"
 
-namespace conduit::detail {
+namespace conduit::app::detail {
 
 namespace {
 
@@ -55,4 +55,4 @@ std::string pretty_json(const boost::json::value& value) {
   return out;
 }
 
-}  // namespace conduit::detail
+}  // namespace conduit::app::detail

@@ -37,7 +37,7 @@
 #include "conduit/http/headers.hpp"
 #include "conduit/http/request.hpp"
 
-namespace conduit::detail {
+namespace conduit::app::detail {
 
 // Beast's parser, delivering straight into a conduit::Request: the fields are views of
 // the input while Beast calls back, so they are copied once, into the Request, and no
@@ -430,4 +430,4 @@ class RequestReader {
   std::string_view error_message_;
 };
 
-}  // namespace conduit::detail
+}  // namespace conduit::app::detail

@@ -6,7 +6,7 @@
 
 #include "conduit/http/headers.hpp"
 
-namespace conduit::detail {
+namespace conduit::app::detail {
 
 namespace {
 void append_number(std::string& out, std::size_t value) {
@@ -105,4 +105,4 @@ bool is_valid_request_id(std::string_view id) noexcept {
   return true;
 }
 
-}  // namespace conduit::detail
+}  // namespace conduit::app::detail

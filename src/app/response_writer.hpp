@@ -9,7 +9,7 @@
 
 #include "conduit/http/response.hpp"
 
-namespace conduit::detail {
+namespace conduit::app::detail {
 
 struct WireContext {
   std::string_view date;        // the Date header value
@@ -24,4 +24,4 @@ void append_response(std::string& out, const Response& response, const WireConte
 // else is replaced by a generated id so logs cannot be injected into.
 bool is_valid_request_id(std::string_view id) noexcept;
 
-}  // namespace conduit::detail
+}  // namespace conduit::app::detail

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace conduit::detail {
+namespace conduit::app::detail {
 namespace {
 
 using Event = RequestReader::Event;
@@ -471,4 +471,4 @@ TEST(RequestReaderTest, AnAnnouncedBodyLengthIsNotReservedUpFront) {
 }
 
 }  // namespace
-}  // namespace conduit::detail
+}  // namespace conduit::app::detail

@@ -7,7 +7,7 @@
 #include "app/response_writer.hpp"
 #include "conduit/http/response.hpp"
 
-namespace conduit::detail {
+namespace conduit::app::detail {
 namespace {
 
 TEST(ResponseWriter, HeaderValuesCannotInjectLines) {
@@ -31,4 +31,4 @@ TEST(ResponseWriter, OrdinaryHeadersAreCopiedAsTheyAre) {
 }
 
 }  // namespace
-}  // namespace conduit::detail
+}  // namespace conduit::app::detail
