@@ -1,4 +1,4 @@
-// Implementation of conduit::detail::EventLoop.
+// Implementation of conduit::app::detail::EventLoop.
 #include "app/event_loop.hpp"
 
 #include <boost/asio/co_spawn.hpp>

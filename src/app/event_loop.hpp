@@ -1,4 +1,4 @@
-// conduit::detail::EventLoop: one thread, one io_context, one listener, one channel.
+// conduit::app::detail::EventLoop: one thread, one io_context, one listener, one channel.
 //
 // Connections accepted by a loop live their whole life on it, so sessions, the channel
 // and its controllers are touched by one thread only and need no locks. On Linux every
