@@ -211,5 +211,17 @@ void fail_validation(const ConfigNode& node, const ConfigContext& ctx) {
   }
 }
 
+void fail_field_validation(const ConfigNode& node, const ConfigContext& ctx, std::string_view key,
+                           std::string_view message) {
+  const ConfigContext child = ctx.child(key);
+  const ConfigNode* raw = node.is_map() ? node.find(key) : nullptr;
+  if (raw == nullptr) child.fail(node, message);
+  // Located at the value, naming the environment variable it came from, if any.
+  const Substitution substitution = child.substitute(*raw);
+  if (const ConfigNode* value = substitution.value()) child.fail(*value, message);
+  child.fail(*raw, std::string(message) + " (environment variable " + substitution.unset_variable +
+                       " is not set)");
+}
+
 }  // namespace detail
 }  // namespace conduit

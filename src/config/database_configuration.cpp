@@ -227,25 +227,37 @@ DatabaseConfiguration DatabaseConfiguration::from_config(const ConfigNode& node,
   if (!node.is_map())
     ctx.fail(node, "expected a database URL or a map, got " + describe_node(node));
   DatabaseConfiguration config = ctx.decode_members<DatabaseConfiguration>(node);
+  // Absent keys are reported together, like any missing required key; what the values
+  // must be is checked by validate(), which the decoder runs next.
   std::vector<detail::MissingKey> missing;
-  if (!config.is_sqlite() && config.host.empty()) missing.push_back({"host", {}});
-  if (config.database_name.empty()) missing.push_back({"databaseName", {}});
+  if (!config.is_sqlite() && node.find("host") == nullptr) missing.push_back({"host", {}});
+  if (node.find("databaseName") == nullptr) missing.push_back({"databaseName", {}});
   if (!missing.empty()) detail::fail_missing_keys(ctx, missing);
-  if (config.is_sqlite()) {
-    if (!config.host.empty()) ctx.fail(node, "'host' is not used with kind 'sqlite'");
-    config.port = 0;
-  } else if (config.port == 0) {
-    const ConfigNode* port = node.find("port");
-    ctx.child("port").fail(port != nullptr ? *port : node,
-                           "the port must be a number from 1 to 65535");
-  }
-  for (const auto& entry : config.parameters) {
-    if (!is_parameter_name(entry.first)) {
-      const ConfigNode* parameters = node.find("parameters");
-      ctx.child("parameters").fail(*parameters, "parameter names must be letters, digits and '_'");
+  if (config.is_sqlite()) config.port = 0;
+  return config;
+}
+
+void DatabaseConfiguration::validate() const {
+  if (is_sqlite()) {
+    if (!host.empty()) {
+      throw ConfigFieldError(&DatabaseConfiguration::host, "not used with kind 'sqlite'");
+    }
+  } else {
+    if (host.empty()) throw ConfigFieldError(&DatabaseConfiguration::host, "must not be empty");
+    if (port == 0) {
+      throw ConfigFieldError(&DatabaseConfiguration::port,
+                             "the port must be a number from 1 to 65535");
     }
   }
-  return config;
+  if (database_name.empty()) {
+    throw ConfigFieldError(&DatabaseConfiguration::database_name, "must not be empty");
+  }
+  for (const auto& entry : parameters) {
+    if (!is_parameter_name(entry.first)) {
+      throw ConfigFieldError(&DatabaseConfiguration::parameters,
+                             "parameter names must be letters, digits and '_'");
+    }
+  }
 }
 
 std::string DatabaseConfiguration::to_libpq_conninfo() const {

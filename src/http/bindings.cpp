@@ -4,6 +4,14 @@
 
 #include <fmt/format.h>
 
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include <algorithm>
+#include <span>
+
+#include "conduit/http/http_error.hpp"
+
 namespace conduit {
 
 DecodedBody DecodedBody::decode(const Request& request) {
@@ -116,6 +124,52 @@ std::string json_error_message(const JsonError& error) {
 
 void body_unexpected_type(BindingContext& context) {
   context.errors.emplace_back("request entity was unexpected type");
+}
+
+void throw_body_unexpected_type() { throw HttpError(400, "request entity was unexpected type"); }
+
+namespace {
+
+bool listed(std::span<const std::string_view> keys, std::string_view key) {
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
+// Conduit's SerializableException body, which its body filters throw.
+[[noreturn]] void throw_filter_error(std::string reason) {
+  throw HttpError(Response::bad_request(boost::json::object{
+      {"error", "entity validation failed"}, {"reasons", boost::json::array{reason}}}));
+}
+
+}  // namespace
+
+void apply_key_filters(boost::json::object& object, const BodyKeyFilters& filters) {
+  // Conduit's Serializable.read: one pass over the keys in body order (the first rejected
+  // key is reported), then the required keys still missing, in the filter's order.
+  std::vector<std::string_view> found;
+  std::vector<std::string> removed;
+  for (const auto& entry : object) {
+    std::string_view key = entry.key();
+    if (filters.reject && listed(*filters.reject, key)) {
+      throw_filter_error(fmt::format("invalid input key '{}'", key));
+    }
+    if ((filters.ignore && listed(*filters.ignore, key)) ||
+        (filters.accept && !listed(*filters.accept, key))) {
+      removed.emplace_back(key);
+    }
+    if (filters.require && listed(*filters.require, key)) found.push_back(key);
+  }
+  if (filters.require) {
+    std::string missing;
+    for (std::string_view key : *filters.require) {
+      if (std::find(found.begin(), found.end(), key) != found.end()) continue;
+      if (!missing.empty()) missing += ", ";
+      missing += key;
+    }
+    if (!missing.empty()) {
+      throw_filter_error(fmt::format("missing required input key(s): '{}'", missing));
+    }
+  }
+  for (const std::string& key : removed) object.erase(key);
 }
 
 }  // namespace detail

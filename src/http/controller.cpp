@@ -28,6 +28,16 @@ void Controller::did_attach_to_route(const RouteInfo& route) {
 
 void Controller::will_send_response(const Request&, Response&) {}
 
+const CorsPolicy* Controller::final_cors_policy() const noexcept {
+  return cors_policy_ ? &*cors_policy_ : nullptr;
+}
+
+Controller& Controller::last_in_chain() noexcept {
+  Controller* last = this;
+  while (last->next_ && !last->dispatches_requests()) last = last->next_.get();
+  return *last;
+}
+
 Task<Response> Controller::answer_preflight(Request& request) {
   if (!cors_policy_) co_return Response(403);
   co_return cors_policy_->preflight_response(request);
@@ -36,8 +46,7 @@ Task<Response> Controller::answer_preflight(Request& request) {
 Task<Response> Controller::receive(Request& request) {
   // Conduit: the last controller of a chain answers preflight requests with its policy.
   if (request.is_preflight() && !dispatches_requests()) {
-    Controller* last = this;
-    while (last->next_ && !last->dispatches_requests()) last = last->next_.get();
+    Controller* last = &last_in_chain();
     if (last != this) co_return co_await last->receive(request);
     co_return co_await answer_preflight(request);
   }
@@ -63,7 +72,15 @@ Task<Response> Controller::receive(Request& request) {
     co_return Response(404);
   }
   will_send_response(request, *outcome);
-  if (cors_policy_ && request.is_cors()) cors_policy_->apply(request, *outcome);
+  if (request.is_cors()) {
+    // Conduit's rule: the endpoint's policy, not the answering controller's, so an
+    // authorizer's 401 neither exposes the endpoint to an origin it refuses nor lacks
+    // the credentials and exposed headers it grants. A dispatcher's own outcome was
+    // decorated by the chain it routed to (or by the dispatcher, for its 404).
+    const CorsPolicy* policy = dispatches_requests() ? (cors_policy_ ? &*cors_policy_ : nullptr)
+                                                     : last_in_chain().final_cors_policy();
+    if (policy) policy->apply(request, *outcome);
+  }
   co_return std::move(*outcome);
 }
 

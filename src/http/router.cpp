@@ -364,6 +364,8 @@ Task<Outcome> Router::handle(Request& request) {
   co_return std::move(response);
 }
 
+const CorsPolicy* Router::final_cors_policy() const noexcept { return &impl_->not_found_cors; }
+
 void Router::did_add_to_channel() {
   if (impl_->compiled) return;
   impl_->compile();

@@ -47,5 +47,14 @@ TEST(APIConfigurationTest, BaseURLIsRequiredAndKeysAreExact) {
   }
 }
 
+TEST(APIConfigurationTest, EmptyBaseURLNamesTheKey) {
+  try {
+    parse_config<Config>("payments:\n  baseURL: ''\n", "config.yaml");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(), "config.yaml:2:12: payments.baseURL: must not be empty");
+  }
+}
+
 }  // namespace
 }  // namespace conduit::api_configuration_test

@@ -326,6 +326,51 @@ TEST(ConfigurationTest, ValidateMayThrowAnUnlocatedConfigError) {
   }
 }
 
+struct Listener {
+  std::string bind_host;
+  int port = 0;
+  std::optional<int> backlog;
+  void validate() const;
+  static constexpr ConfigField config_fields[] = {{.member = "bind_host", .key = "bindHost"}};
+};
+BOOST_DESCRIBE_STRUCT(Listener, (), (bind_host, port, backlog))
+
+void Listener::validate() const {
+  if (port < 1 || port > 65535) {
+    throw ConfigFieldError(&Listener::port, "must be a number from 1 to 65535");
+  }
+  if (bind_host.empty()) throw ConfigFieldError("bind_host", "must not be empty");
+  if (backlog && *backlog < 1) throw ConfigFieldError(&Listener::backlog, "must be positive");
+  if (!backlog && port == 1) throw ConfigFieldError(&Listener::backlog, "is needed for port 1");
+}
+
+struct Listeners {
+  std::vector<Listener> listeners;
+};
+BOOST_DESCRIBE_STRUCT(Listeners, (), (listeners))
+
+TEST(ConfigurationTest, ValidateNamesTheMemberAtFault) {
+  const auto error = [](std::string_view yaml) -> std::string {
+    try {
+      parse_config<Listeners>(yaml, "l.yaml");
+    } catch (const ConfigError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  EXPECT_EQ(error("listeners:\n  - {bindHost: a, port: 80}\n  - {bindHost: b, port: 70000}\n"),
+            "l.yaml:3:25: listeners[1].port: must be a number from 1 to 65535");
+  // Named by its C++ name, reported under its YAML key.
+  EXPECT_EQ(error("listeners:\n  - bindHost: ''\n    port: 80\n"),
+            "l.yaml:2:15: listeners[0].bindHost: must not be empty");
+  EXPECT_EQ(error("listeners:\n  - {bindHost: a, port: 8, backlog: 0}\n"),
+            "l.yaml:2:37: listeners[0].backlog: must be positive");
+  // An absent member: located at its struct.
+  EXPECT_EQ(error("listeners:\n  - {bindHost: a, port: 1}\n"),
+            "l.yaml:2:5: listeners[0].backlog: is needed for port 1");
+  EXPECT_EQ(error("listeners:\n  - {bindHost: a, port: 80}\n"), "no error");
+}
+
 struct Empty {};
 BOOST_DESCRIBE_STRUCT(Empty, (), ())
 

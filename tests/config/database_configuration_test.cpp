@@ -224,7 +224,7 @@ TEST(DatabaseConfigurationTest, MapFormForSqlite) {
   EXPECT_TRUE(c.database.is_sqlite());
   EXPECT_EQ(c.database.port, 0);
   EXPECT_EQ(config_error("database: {kind: sqlite, host: h, databaseName: a.db}\n"),
-            "config.yaml:1:11: database: 'host' is not used with kind 'sqlite'");
+            "config.yaml:1:32: database.host: not used with kind 'sqlite'");
   EXPECT_EQ(config_error("database: {kind: sqlite}\n"),
             "config.yaml: database: missing required key(s): 'databaseName'");
 }
@@ -238,6 +238,54 @@ TEST(DatabaseConfigurationTest, MapFormErrors) {
             "config.yaml:1:11: database: expected a database URL or a map, got a list");
   EXPECT_EQ(config_error("database:\n  host: h\n  databaseName: d\n  kind: mysql\n"),
             "config.yaml:4:9: database.kind: expected one of 'postgresql', 'sqlite', got 'mysql'");
+}
+
+TEST(DatabaseConfigurationTest, ValidationNamesTheFieldInAFile) {
+  // validate() blames a member (ConfigFieldError): file, line, key path, what was wrong.
+  test::TempFile file("config.yaml",
+                      "database:\n"
+                      "  host: db.internal\n"
+                      "  databaseName: app\n"
+                      "  port: 0\n");
+  try {
+    load_config<HerokuConfig>(file.path());
+    FAIL() << "port 0 was accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              file.path() + ":4:9: database.port: the port must be a number from 1 to 65535");
+    EXPECT_EQ(e.source(), file.path());
+    EXPECT_EQ(e.line(), 4);
+    EXPECT_EQ(e.path(), "database.port");
+  }
+}
+
+TEST(DatabaseConfigurationTest, ValidationNamesEmptyValues) {
+  EXPECT_EQ(config_error("database:\n  host: ''\n  databaseName: app\n"),
+            "config.yaml:2:9: database.host: must not be empty");
+  EXPECT_EQ(config_error("database:\n  host: h\n  databaseName: \"\"\n"),
+            "config.yaml:3:17: database.databaseName: must not be empty");
+  EXPECT_EQ(config_error("database:\n  host: h\n  databaseName: d\n  parameters: {'a b': x}\n"),
+            "config.yaml:4:15: database.parameters: parameter names must be letters, digits "
+            "and '_'");
+  // A value from an unset environment variable says so.
+  EXPECT_EQ(config_error("database:\n  host: $CONDUIT_TEST_UNSET_HOST\n  databaseName: d\n"),
+            "config.yaml:2:9: database.host: must not be empty (environment variable "
+            "CONDUIT_TEST_UNSET_HOST is not set)");
+}
+
+TEST(DatabaseConfigurationTest, ValidateCanBeCalledDirectly) {
+  DatabaseConfiguration config;
+  config.host = "h";
+  config.database_name = "d";
+  EXPECT_NO_THROW(config.validate());
+  config.port = 0;
+  try {
+    config.validate();
+    FAIL();
+  } catch (const ConfigFieldError& e) {
+    EXPECT_EQ(e.member(), "port");
+    EXPECT_STREQ(e.what(), "port: the port must be a number from 1 to 65535");
+  }
 }
 
 TEST(DatabaseConfigurationTest, StringFormInYaml) {

@@ -1,17 +1,22 @@
 // Tests for Body<> bindings in a ResourceController: described structs and lists of them
 // (valid, wrong type, unknown and missing keys), optional bodies, JSON values, forms, raw
 // text and multipart, body errors joined with the other binding errors, and a JsonCodec
-// specialisation replacing the generic rules (in bodies, lists, members and responses).
+// specialisation replacing the generic rules (in bodies, lists, members and responses),
+// Conduit's key filters (accept_keys, ignore_keys, reject_keys, require_keys) and the
+// answer to a body of the wrong shape.
 #include <gtest/gtest.h>
 
 #include <boost/describe/class.hpp>
 #include <boost/describe/enum.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "conduit/http/http_error.hpp"
@@ -292,6 +297,145 @@ TEST(BodyBinding, JsonCodecReplacesTheGenericRules) {
   EXPECT_EQ(Response::ok(Reading{"b", {7}}).body(), R"({"place":"b","temperature":"7C"})");
   EXPECT_EQ(conduit::to_json(std::vector<Temperature>{{1}, {2}}),
             boost::json::parse(R"(["1C","2C"])"));
+}
+
+// ---- Conduit's body filters (accept, ignore, reject, require) and wrong shapes ------------
+
+using conduit::accept_keys;
+using conduit::ignore_keys;
+using conduit::reject_keys;
+using conduit::require_keys;
+
+// Conduit's SerializableException body, which its filters throw.
+std::string filter_error(std::string_view reason) {
+  return boost::json::serialize(boost::json::object{{"error", "entity validation failed"},
+                                                    {"reasons", boost::json::array{reason}}});
+}
+
+constexpr const char* kValidHero = R"({"name":"A","side":"hero","powers":[]})";
+
+TEST(BodyFilters, RejectRefusesTheKey) {
+  Body<HeroInput, reject_keys<"age", "side">> seen;
+  EXPECT_EQ(post_body(kValidHero, "application/json", seen).status(), 400);
+  const Response response =
+      post_body(R"({"name":"A","age":3,"side":"hero","powers":[]})", "application/json", seen);
+  EXPECT_EQ(response.status(), 400);
+  // The first rejected key in the body's order.
+  EXPECT_EQ(response.body(), filter_error("invalid input key 'age'"));
+  const Response ok = post_body(R"({"name":"A","powers":[]})", "application/json", seen);
+  // "side" has a default in C++ but is still required by the struct's rules.
+  EXPECT_EQ(error_of(ok), "missing required input key(s): 'side'");
+}
+
+TEST(BodyFilters, RequireNeedsEveryKeyAndNamesTheMissingOnes) {
+  Body<HeroInput, require_keys<"age", "name", "powers">> seen;
+  const Response response = post_body(R"({"name":"A","side":"hero"})", "application/json", seen);
+  EXPECT_EQ(response.status(), 400);
+  EXPECT_EQ(response.body(), filter_error("missing required input key(s): 'age, powers'"));
+  ASSERT_EQ(
+      post_body(R"({"name":"A","age":null,"side":"hero","powers":[]})", "application/json", seen)
+          .status(),
+      200);
+  EXPECT_EQ(seen->age, std::nullopt);
+  // A required key that is also ignored is satisfied by its presence, as in Conduit.
+  Body<HeroInput, ignore_keys<"age">, require_keys<"age">> both;
+  const Response ignored =
+      post_body(R"({"name":"A","age":"old","side":"hero","powers":[]})", "application/json", both);
+  EXPECT_EQ(ignored.status(), 200) << ignored.body();
+  EXPECT_EQ(both->age, std::nullopt);
+}
+
+TEST(BodyFilters, IgnoredKeysAreRemovedBeforeDecoding) {
+  Body<HeroInput, ignore_keys<"age">> seen;
+  seen.value.age = 9;
+  // A wrong type under an ignored key is never read.
+  const Response response = post_body(R"({"name":"A","age":"old","side":"villain","powers":[]})",
+                                      "application/json", seen);
+  ASSERT_EQ(response.status(), 200) << response.body();
+  EXPECT_EQ(seen->age, std::nullopt);
+  EXPECT_EQ(seen->side, Side::villain);
+  // Ignoring a member the struct requires makes it missing.
+  Body<HeroInput, ignore_keys<"age", "powers">> required;
+  EXPECT_EQ(error_of(post_body(R"({"name":"A","side":"hero","powers":[]})", "application/json",
+                               required)),
+            "missing required input key(s): 'powers'");
+}
+
+TEST(BodyFilters, AcceptKeepsOnlyTheListedKeys) {
+  Body<Hero, accept_keys<"name", "side", "powers">, conduit::JsonReadOptions{}> seen;
+  const Response response = post_body(R"({"id":7,"name":"A","age":3,"side":"hero","powers":["x"]})",
+                                      "application/json", seen);
+  // "id" is not accepted, so it is removed and then missing for the struct.
+  EXPECT_EQ(error_of(response), "missing required input key(s): 'id'");
+
+  Body<HeroInput, accept_keys<"name", "side", "powers">> input;
+  ASSERT_EQ(
+      post_body(R"({"name":"A","age":3,"side":"hero","powers":["x"]})", "application/json", input)
+          .status(),
+      200);
+  EXPECT_EQ(input->age, std::nullopt);
+  EXPECT_EQ(input->powers, std::vector<std::string>{"x"});
+  // Keys the struct does not know are removed too, before the unknown-key check.
+  EXPECT_EQ(
+      post_body(R"({"name":"A","side":"hero","powers":[],"admin":true})", "application/json", input)
+          .status(),
+      200);
+}
+
+TEST(BodyFilters, ApplyToEachObjectOfAList) {
+  Body<std::vector<HeroInput>, reject_keys<"age">, ignore_keys<"powers">> seen;
+  const Response ok =
+      post_body(R"([{"name":"A","side":"hero","powers":1},{"name":"B","side":"hero","powers":[]}])",
+                "application/json", seen);
+  // powers ignored, then missing for the struct: the filters run before the struct rules.
+  EXPECT_EQ(error_of(ok), "missing required input key(s): '[0].powers'");
+  const Response rejected =
+      post_body(R"([{"name":"A","side":"hero"},{"name":"B","age":1,"side":"hero"}])",
+                "application/json", seen);
+  EXPECT_EQ(rejected.body(), filter_error("invalid input key 'age'"));
+
+  Body<std::optional<std::vector<HeroInput>>, require_keys<"age">> optional;
+  EXPECT_EQ(post_body("", "application/json", optional).status(), 200);
+  EXPECT_EQ(
+      post_body(R"([{"name":"A","side":"hero","powers":[]}])", "application/json", optional).body(),
+      filter_error("missing required input key(s): 'age'"));
+}
+
+TEST(BodyFilters, FilterErrorsAreAnsweredInsteadOfOtherBindingErrors) {
+  ResourceController controller;
+  controller.post([](Query<"dry_run", int>, Body<HeroInput, reject_keys<"age">>) -> Task<Response> {
+    co_return Response::ok();
+  });
+  auto request = make_request("POST", "/x", R"({"age":1})", "application/json");
+  EXPECT_EQ(run(controller, request).body(), filter_error("invalid input key 'age'"));
+}
+
+TEST(BodyShape, WrongTopLevelShapeIsConduitsUnexpectedType) {
+  // Conduit answers a body it cannot cast with {"error":"request entity was unexpected
+  // type"}, sent as it is (instead of the other binding errors).
+  const std::string expected = R"({"error":"request entity was unexpected type"})";
+  Body<HeroInput> one;
+  Body<std::vector<HeroInput>> list;
+  Body<std::optional<HeroInput>> optional;
+  for (const char* body :
+       {"[]", R"([{"name":"A","side":"hero","powers":[]}])", "5", "\"x\"", "null", "true"}) {
+    SCOPED_TRACE(body);
+    const Response response = post_body(body, "application/json", one);
+    EXPECT_EQ(response.status(), 400);
+    EXPECT_EQ(response.body(), expected);
+    EXPECT_EQ(post_body(body, "application/json", optional).body(), expected);
+  }
+  for (const char* body :
+       {kValidHero, "5", "null", R"([{"name":"A","side":"hero","powers":[]},3])", "[[]]"}) {
+    SCOPED_TRACE(body);
+    EXPECT_EQ(post_body(body, "application/json", list).body(), expected);
+  }
+
+  ResourceController controller;
+  controller.post(
+      [](Query<"dry_run", int>, Body<HeroInput>) -> Task<Response> { co_return Response::ok(); });
+  auto request = make_request("POST", "/x", "[1]", "application/json");
+  EXPECT_EQ(run(controller, request).body(), expected);
 }
 
 TEST(BodyBinding, ResponsesConvertDescribedStructs) {

@@ -115,8 +115,29 @@ TEST(QueryBinding, ListCollectsEveryValueInOrder) {
   };
   EXPECT_EQ(get_with(op, "/x?tag=a&other=1&tag=b%20c&tag=").status(), 200);
   EXPECT_EQ(tags, (std::vector<std::string>{"a", "b c", ""}));
-  EXPECT_EQ(get_with(op, "/x").status(), 200);
-  EXPECT_TRUE(tags.empty());
+  EXPECT_EQ(get_with(op, "/x?tag").status(), 200);
+  EXPECT_EQ(tags, std::vector<std::string>{""});
+}
+
+TEST(QueryBinding, RequiredListMustBePresent) {
+  // Conduit: a list that is not optional is required like any other parameter.
+  bool called = false;
+  auto op = [&](Query<"tag", std::vector<std::string>>) -> Task<Response> {
+    called = true;
+    co_return Response::ok();
+  };
+  const Response response = get_with(op, "/x?other=1");
+  EXPECT_EQ(response.status(), 400);
+  EXPECT_EQ(error_of(response), "missing required query 'tag'");
+  EXPECT_FALSE(called);
+  auto two = [](Query<"id", std::vector<int>>,
+                Query<"tag", std::vector<std::string>>) -> Task<Response> {
+    co_return Response::ok();
+  };
+  EXPECT_EQ(error_of(get_with(two, "/x")),
+            "missing required query 'id', missing required query 'tag'");
+  // Case-sensitive, like every query name.
+  EXPECT_EQ(error_of(get_with(op, "/x?Tag=a")), "missing required query 'tag'");
 }
 
 TEST(QueryBinding, ListOfIntegersRejectsAnyInvalidElement) {
@@ -306,7 +327,7 @@ TEST(QueryBinding, FormBodyValuesAreQueryValues) {
 
   auto twice = make_request("POST", "/x?name=a", "name=b", "application/x-www-form-urlencoded");
   EXPECT_EQ(error_of(run(controller, twice)),
-            "multiple values not expected for query value 'name'");
+            "multiple values not expected for query value 'name', missing required query 'id'");
 
   auto malformed = make_request("POST", "/x", "name=%zz", "application/x-www-form-urlencoded");
   auto response = run(controller, malformed);
@@ -343,8 +364,19 @@ TEST(HeaderBinding, ListsSplitCommasAndRepeatedFields) {
   };
   EXPECT_EQ(get_with(op, "/x", {{"X-Tags", "a, b ,,c"}, {"x-tags", "d"}}).status(), 200);
   EXPECT_EQ(seen, (std::vector<std::string>{"a", "b", "c", "d"}));
-  EXPECT_EQ(get_with(op, "/x").status(), 200);
+  // Present without items: an empty list. Absent: missing, like any required header.
+  EXPECT_EQ(get_with(op, "/x", {{"X-Tags", " , "}}).status(), 200);
   EXPECT_TRUE(seen.empty());
+  EXPECT_EQ(error_of(get_with(op, "/x")), "missing required header 'X-Tags'");
+
+  std::optional<std::vector<std::string>> optional{{"stale"}};
+  auto optional_op =
+      [&](Header<"X-Tags", std::optional<std::vector<std::string>>> tags) -> Task<Response> {
+    optional = *tags;
+    co_return Response::ok();
+  };
+  EXPECT_EQ(get_with(optional_op, "/x").status(), 200);
+  EXPECT_EQ(optional, std::nullopt);
 }
 
 TEST(HeaderBinding, ScalarStringKeepsCommas) {

@@ -7,11 +7,14 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "conduit/core/task.hpp"
 #include "conduit/http/controller.hpp"
+#include "conduit/http/http_error.hpp"
 #include "conduit/http/request.hpp"
 #include "conduit/http/response.hpp"
+#include "conduit/http/router.hpp"
 
 namespace conduit {
 namespace {
@@ -237,17 +240,136 @@ TEST_F(CorsChainTest, NoPolicyMeansNoCors) {
   EXPECT_FALSE(response.headers().contains("Access-Control-Allow-Origin"));
 }
 
-TEST(CorsControllerTest, EarlyAnswerCarriesItsControllersHeaders) {
-  // An upstream controller that refuses (like an authorizer) still lets the browser
-  // read its error, using its own policy.
-  Controller entry;
-  auto& gate = entry.link_function(
-      [](Request&) -> Task<Outcome> { co_return Response::error(401, "unauthorized"); });
-  gate.link_function([](Request&) -> Task<Response> { co_return Response::ok(); });
+// An endpoint with a restrictive policy behind a gate that answers 401 (an authorizer):
+// Conduit decorates the gate's answer with the endpoint's policy, the last controller's.
+class CorsEarlyAnswerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    gate_ = &entry_.link_function([this](Request& request) -> Task<Outcome> {
+      ++gate_runs_;
+      if (request.header("authorization")) co_return std::nullopt;
+      if (request.header("x-throw")) throw HttpError(401, "unauthorized");
+      co_return Response::error(401, "unauthorized");
+    });
+    endpoint_ = &gate_->link_function([this](Request&) -> Task<Response> {
+      ++endpoint_runs_;
+      co_return Response::ok(boost::json::object{{"ok", true}});
+    });
+    auto& policy = *endpoint_->cors_policy();
+    policy.allowed_origins = {kOrigin};
+    policy.allowed_methods = {"GET", "PATCH"};
+    policy.exposed_response_headers = {"X-Total"};
+    policy.allow_credentials = true;
+  }
+
+  Controller entry_;  // default policy, like the gate: neither may decide
+  Controller* gate_ = nullptr;
+  Controller* endpoint_ = nullptr;
+  int gate_runs_ = 0;
+  int endpoint_runs_ = 0;
+};
+
+TEST_F(CorsEarlyAnswerTest, AllowedOriginGetsTheEndpointsFullPolicy) {
+  for (const char* how : {"returned", "thrown"}) {
+    SCOPED_TRACE(how);
+    Request request = cors_request(kOrigin);
+    if (std::string_view(how) == "thrown") request.mutable_headers().set("X-Throw", "1");
+    Response response = run(entry_, request);
+    EXPECT_EQ(response.status(), 401);
+    EXPECT_EQ(header(response, "Access-Control-Allow-Origin"), kOrigin);
+    EXPECT_EQ(header(response, "Access-Control-Allow-Credentials"), "true");
+    EXPECT_EQ(header(response, "Access-Control-Expose-Headers"), "X-Total");
+    EXPECT_EQ(response.headers().get_all("Vary").size(), 1u);
+  }
+  EXPECT_EQ(endpoint_runs_, 0);
+}
+
+TEST_F(CorsEarlyAnswerTest, RefusedOriginsGetNoCorsHeaders) {
+  // The gate's default policy would echo any origin; the endpoint's refuses these, and
+  // origins compare case-sensitively, as in Conduit.
+  for (const char* origin : {"https://evil.example", "https://APP.example", "null"}) {
+    SCOPED_TRACE(origin);
+    Request request = cors_request(origin);
+    Response response = run(entry_, request);
+    EXPECT_EQ(response.status(), 401);
+    EXPECT_FALSE(response.headers().contains("Access-Control-Allow-Origin"));
+    EXPECT_FALSE(response.headers().contains("Access-Control-Allow-Credentials"));
+    EXPECT_FALSE(response.headers().contains("Access-Control-Expose-Headers"));
+    EXPECT_FALSE(response.headers().contains("Vary"));
+  }
+}
+
+TEST_F(CorsEarlyAnswerTest, PassedRequestsStillGetTheEndpointsPolicy) {
   Request request = cors_request(kOrigin);
-  Response response = run(entry, request);
+  request.mutable_headers().set("Authorization", "Bearer t");
+  Response response = run(entry_, request);
+  EXPECT_EQ(response.status(), 200);
+  EXPECT_EQ(header(response, "Access-Control-Allow-Credentials"), "true");
+  EXPECT_EQ(response.headers().get_all("Vary").size(), 1u);  // applied once
+  EXPECT_EQ(endpoint_runs_, 1);
+}
+
+TEST_F(CorsEarlyAnswerTest, PreflightsSkipTheGateAndUseTheEndpointsPolicy) {
+  Request allowed = preflight(kOrigin, "PATCH");
+  Response ok = run(entry_, allowed);
+  EXPECT_EQ(ok.status(), 200);
+  EXPECT_EQ(header(ok, "Access-Control-Allow-Origin"), kOrigin);
+  EXPECT_EQ(header(ok, "Access-Control-Allow-Methods"), "GET, PATCH");
+  EXPECT_EQ(header(ok, "Access-Control-Allow-Credentials"), "true");
+  for (const char* origin : {"https://evil.example", "https://APP.example"}) {
+    SCOPED_TRACE(origin);
+    Request refused = preflight(origin, "GET");
+    Response response = run(entry_, refused);
+    EXPECT_EQ(response.status(), 403);
+    EXPECT_FALSE(response.headers().contains("Access-Control-Allow-Origin"));
+  }
+  Request method = preflight(kOrigin, "DELETE");
+  EXPECT_EQ(run(entry_, method).status(), 403);
+  EXPECT_EQ(gate_runs_, 0);
+  EXPECT_EQ(endpoint_runs_, 0);
+}
+
+TEST_F(CorsEarlyAnswerTest, EndpointWithoutPolicyMeansNoHeaders) {
+  endpoint_->cors_policy().reset();
+  Request request = cors_request(kOrigin);
+  Response response = run(entry_, request);
+  EXPECT_EQ(response.status(), 401);
+  EXPECT_FALSE(response.headers().contains("Access-Control-Allow-Origin"));
+  Request options = preflight(kOrigin, "GET");
+  EXPECT_EQ(run(entry_, options).status(), 403);
+}
+
+TEST(CorsRoutedEarlyAnswerTest, GateInARouteUsesTheEndpointsPolicy) {
+  Router router;
+  auto& gate = router.route("/things").link_function(
+      [](Request&) -> Task<Outcome> { co_return Response::error(401, "unauthorized"); });
+  auto& endpoint = gate.link_function([](Request&) -> Task<Response> { co_return Response::ok(); });
+  endpoint.cors_policy()->allowed_origins = {kOrigin};
+  router.did_add_to_channel();
+
+  Request allowed = cors_request(kOrigin);
+  Response response = run(router, allowed);
   EXPECT_EQ(response.status(), 401);
   EXPECT_EQ(header(response, "Access-Control-Allow-Origin"), kOrigin);
+  Request refused = cors_request("https://evil.example");
+  EXPECT_FALSE(run(router, refused).headers().contains("Access-Control-Allow-Origin"));
+}
+
+TEST(CorsRoutedEarlyAnswerTest, GateInFrontOfARouterUsesTheRoutersDefaultPolicy) {
+  // Conduit: the router ends the chain in front of it; its policy is the default one.
+  Controller entry;
+  auto& gate = entry.link_function(
+      [](Request&) -> Task<Outcome> { co_return Response::error(429, "slow down"); });
+  auto router = std::make_shared<Router>();
+  router->route("/things").link_function(
+      [](Request&) -> Task<Response> { co_return Response::ok(); });
+  gate.link(router);
+  entry.did_add_to_channel();
+  Request request = cors_request("https://any.example");
+  Response response = run(entry, request);
+  EXPECT_EQ(response.status(), 429);
+  EXPECT_EQ(header(response, "Access-Control-Allow-Origin"), "https://any.example");
+  EXPECT_FALSE(response.headers().contains("Access-Control-Allow-Credentials"));
 }
 
 }  // namespace

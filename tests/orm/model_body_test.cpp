@@ -131,7 +131,6 @@ TEST(ModelBody, ErrorsAreTheValidationErrorBody) {
            Case{R"({"age":"30"})", "invalid input value for 'age'"},
            Case{R"({"team":3})", "invalid input value for 'team'"},
            Case{R"({"name":null})", "invalid input value for 'name'"},
-           Case{R"([{"name":"x"}])", "request entity was unexpected type"},
        }) {
     const Response response = post_body(body, seen);
     EXPECT_EQ(response.status(), 400) << body;
@@ -144,6 +143,72 @@ TEST(ModelBody, ErrorsAreTheValidationErrorBody) {
   const Response missing = post_body("", seen);
   EXPECT_EQ(missing.status(), 400);
   EXPECT_EQ(error_of(missing), "missing required body");
+}
+
+TEST(ModelBody, WrongShapeIsTheSameAnswerAsForAPlainStruct) {
+  // Conduit casts the body before reading it: {"error":"request entity was unexpected
+  // type"}, for a model as for any other type.
+  const std::string expected = R"({"error":"request entity was unexpected type"})";
+  Body<Hero> model;
+  Body<orm::Changes<Hero>> changes;
+  Body<dto::HeroSummary> plain;
+  for (const char* body : {R"([{"name":"x"}])", "[]", "7", R"("x")", "null"}) {
+    SCOPED_TRACE(body);
+    const Response response = post_body(body, model);
+    EXPECT_EQ(response.status(), 400);
+    EXPECT_EQ(response.body(), expected);
+    EXPECT_EQ(post_body(body, changes).body(), expected);
+    EXPECT_EQ(post_body(body, plain).body(), expected);
+  }
+  Body<std::vector<Hero>> models;
+  Body<std::vector<dto::HeroSummary>> plains;
+  for (const char* body : {R"({"name":"x"})", "7", R"([{"name":"x"},"y"])"}) {
+    SCOPED_TRACE(body);
+    EXPECT_EQ(post_body(body, models).body(), expected);
+    EXPECT_EQ(post_body(body, plains).body(), expected);
+  }
+  // Instead of the other binding errors, as Conduit's thrown response.
+  ResourceController controller;
+  controller.post(
+      [](Query<"page", std::int32_t>, Body<Hero>) -> Task<Response> { co_return Response::ok(); });
+  auto request = make_request("POST", "/x", "[]", "application/json");
+  EXPECT_EQ(conduit::testing::run(controller, request).body(), expected);
+}
+
+TEST(ModelBody, KeyFiltersUseConduitsValidationBody) {
+  using conduit::accept_keys;
+  using conduit::ignore_keys;
+  using conduit::reject_keys;
+  using conduit::require_keys;
+  Body<Hero, reject_keys<"team", "age">, require_keys<"name">> seen;
+  EXPECT_EQ(reasons_of(post_body(R"({"name":"x","team":{"id":1}})", seen)),
+            Reasons{"invalid input key 'team'"});
+  EXPECT_EQ(reasons_of(post_body(R"({"rating":1})", seen)),
+            Reasons{"missing required input key(s): 'name'"});
+  ASSERT_EQ(post_body(R"({"name":"x","rating":1})", seen).status(), 200);
+
+  // Ignored and not-accepted keys are removed before the model reads the rest, so they
+  // are not in a Partial's keys (an UPDATE leaves them alone).
+  Body<orm::Changes<Hero>, ignore_keys<"rating">> changes;
+  ASSERT_EQ(post_body(R"({"age":3,"rating":"bad"})", changes).status(), 200);
+  EXPECT_EQ(changes->keys, orm::FieldSet<Hero>::of<&Hero::age>());
+  Body<orm::Partial<Hero>, accept_keys<"name", "age">> accepted;
+  ASSERT_EQ(post_body(R"({"name":"Ann","age":3,"active":false,"nmae":1})", accepted).status(), 200);
+  EXPECT_EQ(accepted->keys, (orm::FieldSet<Hero>::of<&Hero::name, &Hero::age>()));
+  // The model's own key rule still applies after the filters.
+  Body<orm::Changes<Hero>, require_keys<"id">> key;
+  EXPECT_EQ(reasons_of(post_body(R"({"id":1})", key)), Reasons{"invalid input key 'id'"});
+
+  // Lists: every object is filtered.
+  Body<std::vector<Hero>, reject_keys<"age">> list;
+  EXPECT_EQ(reasons_of(post_body(R"([{"name":"a"},{"name":"b","age":2}])", list)),
+            Reasons{"invalid input key 'age'"});
+  // The same body as a plain struct's filter error.
+  Body<dto::HeroSummary, reject_keys<"id">> plain;
+  EXPECT_EQ(post_body(R"({"id":1,"name":"x"})", plain).body(),
+            R"({"error":"entity validation failed","reasons":["invalid input key 'id'"]})");
+  EXPECT_EQ(post_body(R"({"name":"x","age":1})", seen).body(),
+            R"({"error":"entity validation failed","reasons":["invalid input key 'age'"]})");
 }
 
 TEST(ModelBody, BodyErrorIsAnsweredInsteadOfOtherBindingErrors) {

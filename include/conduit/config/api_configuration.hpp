@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "conduit/config/config_error.hpp"
 #include "conduit/config/config_field.hpp"
 
 namespace conduit {
@@ -26,7 +27,15 @@ struct APIConfiguration {
       {.member = "client_id", .key = "clientID"},
       {.member = "client_secret", .key = "clientSecret"},
   };
+
+  // Run by the decoder: an empty baseURL is refused as
+  // "config.yaml:2:12: payments.baseURL: must not be empty".
+  void validate() const;
 };
 BOOST_DESCRIBE_STRUCT(APIConfiguration, (), (base_url, client_id, client_secret))
+
+inline void APIConfiguration::validate() const {
+  if (base_url.empty()) throw ConfigFieldError(&APIConfiguration::base_url, "must not be empty");
+}
 
 }  // namespace conduit

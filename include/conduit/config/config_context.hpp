@@ -127,6 +127,10 @@ std::size_t decode_enumerator(const ConfigNode& node, const ConfigContext& ctx,
                               std::span<const std::string_view> names);
 // Wraps an exception thrown by a type's validate() into a located ConfigError.
 [[noreturn]] void fail_validation(const ConfigNode& node, const ConfigContext& ctx);
+// Reports a ConfigFieldError from the validate() of the value at `node`: located at the
+// value of `key` in that map (or at `node` when the key is absent), with `key` in the path.
+[[noreturn]] void fail_field_validation(const ConfigNode& node, const ConfigContext& ctx,
+                                        std::string_view key, std::string_view message);
 
 }  // namespace detail
 

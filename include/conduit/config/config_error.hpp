@@ -6,11 +6,24 @@
 // Every part but the message is optional; the parts are also available separately for
 // callers that want to format them differently. Messages never contain passwords.
 //
-// Thread-safety: an immutable value type.
+// ConfigFieldError is what a configuration type's validate() throws to blame one of its
+// members: the decoder then locates the error at that member's value and puts its key in
+// the path, so it reads like every other error:
+//   void validate() const {
+//     if (port == 0) throw ConfigFieldError(&Server::port, "must be a number from 1 to 65535");
+//   }
+//   -> "config.yaml:4:9: server.port: must be a number from 1 to 65535"
+//
+// Thread-safety: immutable value types.
 #pragma once
+
+#include <boost/describe/members.hpp>
+#include <boost/describe/modifiers.hpp>
+#include <boost/mp11/algorithm.hpp>
 
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 namespace conduit {
 
@@ -36,6 +49,40 @@ class ConfigError : public std::runtime_error {
   int column_ = 0;
   std::string path_;
   std::string message_;
+};
+
+namespace detail {
+// The name BOOST_DESCRIBE_STRUCT gives `member` of T ("" when T does not list it).
+template <class T, class M>
+std::string described_member_name(M T::*member) {
+  static_assert(boost::describe::has_describe_members<T>::value,
+                "ConfigFieldError(&T::member, ...) needs T described with BOOST_DESCRIBE_STRUCT");
+  std::string name;
+  using Members = boost::describe::describe_members<T, boost::describe::mod_public |
+                                                           boost::describe::mod_inherited>;
+  boost::mp11::mp_for_each<Members>([&](auto descriptor) {
+    if constexpr (std::is_same_v<std::remove_cv_t<decltype(descriptor.pointer)>, M T::*>) {
+      if (descriptor.pointer == member) name = descriptor.name;
+    }
+  });
+  return name;
+}
+}  // namespace detail
+
+// Thrown by validate() to name the member at fault (see the header comment). Unlocated
+// until the decoder catches it: what() is then "member: message" (path() is the member).
+class ConfigFieldError : public ConfigError {
+ public:
+  // `member` is the member's C++ name as BOOST_DESCRIBE_STRUCT lists it (reported under
+  // its YAML key, e.g. database_name -> databaseName), or a YAML key of the value.
+  ConfigFieldError(std::string member, std::string message)
+      : ConfigError({}, 0, 0, std::move(member), std::move(message)) {}
+  // The member named by pointer, so a misspelt member does not compile.
+  template <class T, class M>
+  ConfigFieldError(M T::*member, std::string message)
+      : ConfigFieldError(detail::described_member_name(member), std::move(message)) {}
+
+  const std::string& member() const noexcept { return path(); }
 };
 
 }  // namespace conduit

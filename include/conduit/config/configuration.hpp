@@ -39,7 +39,10 @@
 // - Hooks on a described or undescribed type T:
 //     static T from_config(const ConfigNode&, const ConfigContext&);  // other shapes
 //     void validate() const;  // runs after decoding; anything it throws becomes a
-//                             // ConfigError located at the value
+//                             // ConfigError located at the value, and a
+//                             // ConfigFieldError(&T::member, "what was wrong") one
+//                             // located at that member's value, its key in the path:
+//                             // "config.yaml:4:9: database.port: must be ...
 //   or specialise conduit::ConfigDecoder<T> for types you do not own.
 // - Errors are conduit::ConfigError naming file, line, column and key path:
 //   "config.yaml:4:9: database.port: expected an integer, got 'abc'".

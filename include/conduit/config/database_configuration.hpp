@@ -36,6 +36,7 @@
 #include <string_view>
 
 #include "conduit/config/config_context.hpp"
+#include "conduit/config/config_error.hpp"
 #include "conduit/config/config_field.hpp"
 #include "conduit/config/config_node.hpp"
 
@@ -76,8 +77,14 @@ struct DatabaseConfiguration {
   // Parses a postgres://, postgresql:// or sqlite: URL (see above). Throws ConfigError.
   static DatabaseConfiguration parse_url(std::string_view url);
 
-  // Configuration hook: a scalar is a URL, a map is decoded member by member.
+  // Configuration hook: a scalar is a URL, a map is decoded member by member (absent
+  // host or databaseName: "missing required key(s)").
   static DatabaseConfiguration from_config(const ConfigNode& node, const ConfigContext& ctx);
+  // Run by the decoder after from_config: throws ConfigFieldError naming the member at
+  // fault ("config.yaml:4:9: database.port: the port must be a number from 1 to 65535"):
+  // an empty host (PostgreSQL) or database name, a host with SQLite, port 0 (PostgreSQL),
+  // a parameter name that is not a plain keyword.
+  void validate() const;
 
   bool is_sqlite() const noexcept { return kind == DatabaseKind::sqlite; }
 

@@ -12,8 +12,10 @@
 // Text bindings (Path, Query, Header) take std::string, bool, any integer (range-checked),
 // float/double (finite), std::chrono::sys_time<D> (ISO-8601, see json.hpp) and enums
 // described with BOOST_DESCRIBE_ENUM (by enumerator name); Query and Header also take
-// std::optional<T> (absent -> nullopt) and std::vector<T> (absent -> empty). Path takes
-// plain scalars only: the operation is selected by its path variables, so they are present.
+// std::optional<T> (absent -> nullopt), std::vector<T> (every value; required like any
+// non-optional binding, so absent -> "missing required query 'x'") and
+// std::optional<std::vector<T>> (absent -> nullopt). Path takes plain scalars only: the
+// operation is selected by its path variables, so they are present.
 //
 // Conduit rules kept: query names are case-sensitive, header names are not; query values
 // are also read from an application/x-www-form-urlencoded body (after those of the URL).
@@ -24,17 +26,23 @@
 // Body<T> takes a described struct or std::vector of them (or any type json.hpp reads) from
 // a JSON body, boost::json::value, conduit::Parameters (form body), conduit::Multipart
 // (multipart/form-data), std::string (the raw body of any accepted content type), or
-// std::optional of these (an empty body -> nullopt). JSON shape errors become
-// "request entity was unexpected type [for key 'k']", unknown keys "invalid input key 'k'"
-// and absent non-optional members "missing required input key(s): 'a, b'". A type with its
-// own JsonCodec (json.hpp) is read by it: orm models (Body<Hero>, Body<orm::Partial<Hero>>,
-// see conduit/orm/model_json.hpp) get the ORM's rules, and the ValidationError (an
-// HttpError) they throw is answered as it is, instead of the collected binding errors.
+// std::optional of these (an empty body -> nullopt). A JSON body of the wrong shape for a
+// described struct or model (not an object; for a list, not an array of objects) is
+// answered at once with Conduit's 400 {"error":"request entity was unexpected type"}, the
+// same for both. Other errors of described structs are collected with the other binding
+// errors: a wrong member type "request entity was unexpected type for key 'k'", unknown
+// keys "invalid input key 'k'", absent non-optional members "missing required input
+// key(s): 'a, b'". A type with its own JsonCodec (json.hpp) is read by it: orm models
+// (Body<Hero>, Body<orm::Partial<Hero>>, see conduit/orm/model_json.hpp) get the ORM's
+// rules, and the ValidationError (an HttpError) they throw is answered as it is, instead
+// of the collected binding errors. Body<> also takes Conduit's key filters (accept_keys,
+// ignore_keys, reject_keys, require_keys; see Body below), checked at compile time.
 //
 // Thread-safety: bindings are per-request values; decoding touches only its request.
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <concepts>
@@ -42,12 +50,14 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
 #include "conduit/http/json.hpp"
@@ -133,10 +143,168 @@ struct Header : detail::BindingValue<T> {
   static constexpr std::string_view name = Name.view();
 };
 
-// `Options` relaxes JSON reading, e.g. Body<Hero, JsonReadOptions{.reject_unknown_keys = false}>.
-template <class T, JsonReadOptions Options = JsonReadOptions{}>
+// ---- body key filters (Conduit's @Bind.body(accept:, ignore:, reject:, require:)) ---------
+
+enum class KeyFilterKind { accept, ignore, reject, require };
+
+// A filter on the keys of a JSON body object; spelt with the variables below.
+template <KeyFilterKind Kind, FixedString... Keys>
+struct KeyFilter {
+  static constexpr KeyFilterKind kind = Kind;
+  static constexpr std::array<std::string_view, sizeof...(Keys)> keys{Keys.view()...};
+};
+
+// Only these keys are read; the others are removed before decoding.
+template <FixedString... Keys>
+inline constexpr KeyFilter<KeyFilterKind::accept, Keys...> accept_keys{};
+// These keys are removed before decoding.
+template <FixedString... Keys>
+inline constexpr KeyFilter<KeyFilterKind::ignore, Keys...> ignore_keys{};
+// A body with one of these keys is refused: 400 "invalid input key 'k'".
+template <FixedString... Keys>
+inline constexpr KeyFilter<KeyFilterKind::reject, Keys...> reject_keys{};
+// A body without all of these keys is refused: 400 "missing required input key(s): 'a, b'".
+template <FixedString... Keys>
+inline constexpr KeyFilter<KeyFilterKind::require, Keys...> require_keys{};
+
+// The filters of one Body<> at run time; an unset filter is nullopt.
+struct BodyKeyFilters {
+  std::optional<std::span<const std::string_view>> accept;
+  std::optional<std::span<const std::string_view>> ignore;
+  std::optional<std::span<const std::string_view>> reject;
+  std::optional<std::span<const std::string_view>> require;
+
+  constexpr bool empty() const noexcept { return !accept && !ignore && !reject && !require; }
+};
+
+namespace detail {
+
+template <class V>
+struct IsKeyFilter : std::false_type {};
+template <KeyFilterKind K, FixedString... Keys>
+struct IsKeyFilter<KeyFilter<K, Keys...>> : std::true_type {};
+
+template <auto Option>
+using OptionType = std::remove_cvref_t<decltype(Option)>;
+
+template <auto Option>
+constexpr void take_json_options(JsonReadOptions& out) {
+  if constexpr (std::same_as<OptionType<Option>, JsonReadOptions>) out = Option;
+}
+
+template <auto... Options>
+constexpr JsonReadOptions json_read_options_of() {
+  JsonReadOptions out{};
+  (take_json_options<Options>(out), ...);
+  return out;
+}
+
+// 1 when Option is a key filter of kind K.
+template <KeyFilterKind K, auto Option>
+constexpr std::size_t is_filter_of_kind() {
+  using O = OptionType<Option>;
+  if constexpr (IsKeyFilter<O>::value) {
+    return O::kind == K ? 1 : 0;
+  } else {
+    return 0;
+  }
+}
+
+template <KeyFilterKind K, auto Option>
+constexpr void take_filter(std::optional<std::span<const std::string_view>>& out) {
+  using O = OptionType<Option>;
+  if constexpr (IsKeyFilter<O>::value) {
+    if constexpr (O::kind == K) out.emplace(O::keys);
+  }
+}
+
+template <auto... Options>
+constexpr BodyKeyFilters key_filters_of() {
+  BodyKeyFilters out;
+  (take_filter<KeyFilterKind::accept, Options>(out.accept), ...);
+  (take_filter<KeyFilterKind::ignore, Options>(out.ignore), ...);
+  (take_filter<KeyFilterKind::reject, Options>(out.reject), ...);
+  (take_filter<KeyFilterKind::require, Options>(out.require), ...);
+  return out;
+}
+
+// The struct whose members a body of type T (optional, list) is an object of, or void.
+template <class T>
+struct BodyObjectOf {
+  using type = JsonObjectType<T>;
+};
+template <class T>
+struct BodyObjectOf<std::optional<T>> : BodyObjectOf<T> {};
+template <class T, class A>
+struct BodyObjectOf<std::vector<T, A>> {
+  using type = JsonObjectType<T>;
+};
+
+// Fails to compile, naming Object and Key in GCC's "In instantiation of" line, when a
+// filter names a key that the bound type does not have.
+template <class Object, FixedString Key>
+constexpr bool error_unknown_key_in_body_filter() {
+  static_assert(is_json_object_key<Object>(Key.view()),
+                "a Body<> key filter names a key that the bound type does not describe "
+                "(see Key above)");
+  return true;
+}
+
+template <class Object, KeyFilterKind K, FixedString... Keys>
+constexpr bool check_filter_keys(KeyFilter<K, Keys...>) {
+  return (error_unknown_key_in_body_filter<Object, Keys>() && ...);
+}
+
+template <class Object, auto Option>
+constexpr bool check_option_keys() {
+  if constexpr (IsKeyFilter<OptionType<Option>>::value) {
+    return check_filter_keys<Object>(Option);
+  } else {
+    return true;
+  }
+}
+
+template <class T, auto... Options>
+constexpr bool check_body_options() {
+  static_assert(((std::same_as<OptionType<Options>, JsonReadOptions> ||
+                  IsKeyFilter<OptionType<Options>>::value) &&
+                 ...),
+                "Body<T, ...> takes JsonReadOptions{...} and the key filters accept_keys<...>, "
+                "ignore_keys<...>, reject_keys<...>, require_keys<...>");
+  static_assert((std::size_t{std::same_as<OptionType<Options>, JsonReadOptions>} + ... + 0) <= 1,
+                "Body<> takes JsonReadOptions once");
+  static_assert((is_filter_of_kind<KeyFilterKind::accept, Options>() + ... + 0) <= 1 &&
+                    (is_filter_of_kind<KeyFilterKind::ignore, Options>() + ... + 0) <= 1 &&
+                    (is_filter_of_kind<KeyFilterKind::reject, Options>() + ... + 0) <= 1 &&
+                    (is_filter_of_kind<KeyFilterKind::require, Options>() + ... + 0) <= 1,
+                "Body<> takes each key filter once (list every key in it)");
+  if constexpr ((IsKeyFilter<OptionType<Options>>::value || ...)) {
+    using Object = typename BodyObjectOf<T>::type;
+    static_assert(!std::is_void_v<Object>,
+                  "Body<> key filters apply to a described struct or orm model (or an "
+                  "optional or a std::vector of them)");
+    if constexpr (!std::is_void_v<Object>) return (check_option_keys<Object, Options>() && ...);
+  }
+  return true;
+}
+
+}  // namespace detail
+
+// The JSON (or form, multipart, text) body. `Options` are any of:
+//   JsonReadOptions{.reject_unknown_keys = false}   unknown keys ignored instead of refused
+//   accept_keys<"a", ...>, ignore_keys<...>, reject_keys<...>, require_keys<...>
+// The key filters are Conduit's body filters, applied to the object (or to each object of
+// a list) before it is decoded, with Conduit's semantics and 400 body
+// {"error":"entity validation failed","reasons":["invalid input key 'id'"]}: a rejected
+// key is refused, a key that is ignored or not accepted is removed, every required key
+// must be present (even if it is then ignored). Their keys must be members of the bound
+// described struct or model, checked at compile time:
+//   Task<Response> create(Body<HeroInput, reject_keys<"id">, require_keys<"name">> body);
+template <class T, auto... Options>
 struct Body : detail::BindingValue<T> {
-  static constexpr JsonReadOptions options = Options;
+  static_assert(detail::check_body_options<T, Options...>());
+  static constexpr JsonReadOptions options = detail::json_read_options_of<Options...>();
+  static constexpr BodyKeyFilters filters = detail::key_filters_of<Options...>();
 };
 
 // The request body decoded once by its Content-Type, before the bindings read it.
@@ -220,6 +388,8 @@ TextStatus from_text_values(const std::vector<std::string_view>& values, T& out,
     if (status == TextStatus::ok) out = std::move(inner);
     return status;
   } else if constexpr (IsVector<T>::value) {
+    // As in Conduit, a list that is not optional is required: absent is not empty.
+    if (values.empty()) return TextStatus::missing;
     T list;
     list.reserve(values.size());
     for (auto text : values) {
@@ -264,14 +434,54 @@ void decode_binding(BindingContext& context, Query<N, T>& out) {
 
 template <FixedString N, class T>
 void decode_binding(BindingContext& context, Header<N, T>& out) {
-  constexpr bool is_list = IsVector<typename StripOptional<T>::type>::value;
-  auto status = from_text_values(header_values(context, N.view(), is_list), out.value, false);
+  using Bound = typename StripOptional<T>::type;
+  constexpr bool is_list = IsVector<Bound>::value;
+  auto values = header_values(context, N.view(), is_list);
+  if constexpr (is_list) {
+    // A header present with no items ("X-Tags:") is an empty list, not a missing one.
+    if (values.empty() && context.request.headers().contains(N.view())) {
+      out.value = Bound{};
+      return;
+    }
+  }
+  auto status = from_text_values(values, out.value, false);
   report(context, status, "header", N.view());
 }
 
+// Conduit's answer to a JSON body of the wrong shape (an array where an object is
+// expected, an object or scalar where a list is), thrown so that it is sent as it is,
+// the same for described structs and orm models.
+[[noreturn]] void throw_body_unexpected_type();
+// Applies the key filters to one object, removing ignored keys; throws HttpError 400
+// {"error":"entity validation failed","reasons":[...]} for a rejected or missing key.
+void apply_key_filters(boost::json::object& object, const BodyKeyFilters& filters);
+
+// Checks the top-level shape of a JSON body read as T (and applies `filters`): an object
+// for a described struct or model, an array of objects for a list of them.
+template <class T>
+void prepare_json_body(boost::json::value& json, const BodyKeyFilters& filters) {
+  if constexpr (IsVector<T>::value) {
+    if constexpr (!std::is_void_v<JsonObjectType<typename T::value_type>>) {
+      auto* array = json.if_array();
+      if (!array) throw_body_unexpected_type();
+      for (auto& element : *array) {
+        if (!element.is_object()) throw_body_unexpected_type();
+      }
+      if (!filters.empty()) {
+        for (auto& element : *array) apply_key_filters(element.get_object(), filters);
+      }
+    }
+  } else if constexpr (!std::is_void_v<JsonObjectType<T>>) {
+    auto* object = json.if_object();
+    if (!object) throw_body_unexpected_type();
+    if (!filters.empty()) apply_key_filters(*object, filters);
+  }
+}
+
 // Reads the decoded body into `out`; false (with an error recorded) on failure.
-template <class T, JsonReadOptions Options>
-bool decode_body_value(BindingContext& context, T& out) {
+template <class T>
+bool decode_body_value(BindingContext& context, T& out, const JsonReadOptions& options,
+                       const BodyKeyFilters& filters) {
   DecodedBody& body = context.body;
   using Format = DecodedBody::Format;
   if constexpr (std::same_as<T, std::string>) {
@@ -287,8 +497,9 @@ bool decode_body_value(BindingContext& context, T& out) {
     return true;
   } else {
     if (body.format != Format::json) return body_unexpected_type(context), false;
+    prepare_json_body<T>(body.json, filters);
     try {
-      out = from_json<T>(body.json, Options);
+      out = from_json<T>(body.json, options);
       return true;
     } catch (const JsonError& error) {
       context.errors.push_back(json_error_message(error));
@@ -297,8 +508,9 @@ bool decode_body_value(BindingContext& context, T& out) {
   }
 }
 
-template <class T, JsonReadOptions Options>
-void decode_binding(BindingContext& context, Body<T, Options>& out) {
+template <class T, auto... Options>
+void decode_binding(BindingContext& context, Body<T, Options...>& out) {
+  using B = Body<T, Options...>;
   bool empty = context.body.format == DecodedBody::Format::none;
   if constexpr (IsOptional<T>::value) {
     if (empty) {
@@ -306,7 +518,7 @@ void decode_binding(BindingContext& context, Body<T, Options>& out) {
       return;
     }
     typename T::value_type inner{};
-    if (decode_body_value<typename T::value_type, Options>(context, inner)) {
+    if (decode_body_value(context, inner, B::options, B::filters)) {
       out.value = std::move(inner);
     }
   } else {
@@ -314,7 +526,7 @@ void decode_binding(BindingContext& context, Body<T, Options>& out) {
       context.errors.emplace_back("missing required body");
       return;
     }
-    decode_body_value<T, Options>(context, out.value);
+    decode_body_value(context, out.value, B::options, B::filters);
   }
 }
 

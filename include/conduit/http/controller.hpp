@@ -4,7 +4,11 @@
 // Response) or passes the request on (returns std::nullopt) to the controller linked
 // after it. Router is a controller whose routes each start a chain. receive() runs the
 // chain, turns exceptions into responses (HttpError -> its response, anything else ->
-// 500) and applies the CORS policy of the controller that answered.
+// 500) and applies the CORS policy of the chain's last controller, as Conduit does:
+// an answer from earlier in the chain (an authorizer's 401, a rate limiter's 429) gets
+// the headers the endpoint's policy allows, or none when that policy refuses the origin.
+// The chain ends at the last linked controller or at a dispatcher (a Router), whose
+// final_cors_policy() decides for it.
 //
 // Thread-safety: each event loop builds its own controller tree (one ApplicationChannel
 // per loop), so controllers are never shared between threads and need no locking.
@@ -80,12 +84,21 @@ class Controller {
   // A hook to adjust every response this controller produces.
   virtual void will_send_response(const Request& request, Response& response);
 
-  // The CORS policy for responses this controller produces. Starts as a copy of
-  // CorsPolicy::default_policy(); nullopt disables CORS handling for this controller.
+  // The CORS policy of this controller. It decides preflights and response headers for
+  // every answer of the chain when this controller ends the chain (Conduit's "last
+  // controller" rule); a policy set on a controller followed by others has no effect.
+  // Starts as a copy of CorsPolicy::default_policy(); nullopt disables CORS handling.
   std::optional<CorsPolicy>& cors_policy() noexcept { return cors_policy_; }
+
+  // The policy applied to answers given by any controller of a chain this controller
+  // ends: cors_policy(). A dispatcher, which ends the chains in front of it, overrides it
+  // with the policy of its own answers (Router: the default policy).
+  virtual const CorsPolicy* final_cors_policy() const noexcept;
 
  private:
   Task<Response> answer_preflight(Request& request);
+  // The controller that ends this chain: the last linked one, or the first dispatcher.
+  Controller& last_in_chain() noexcept;
 
   std::shared_ptr<Controller> next_;
   std::optional<CorsPolicy> cors_policy_;

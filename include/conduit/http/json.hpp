@@ -76,6 +76,9 @@ struct JsonReadOptions {
 // rules of this header. A (partial) specialisation provides either or both of
 //   static boost::json::value write(const T& value);
 //   static void read(const boost::json::value& json, T& out, const JsonReadOptions& options);
+// and, when the JSON form of T is an object whose keys are the public members of a
+// described struct S (S may be T itself), `using object_type = S;` so that Body<> key
+// filters are checked against S and a body that is no object is refused before `read`.
 // `read` reports bad input by throwing: JsonError is worded like the generic rules' errors
 // (without the key path around the value), any other exception (e.g. an HttpError with
 // its own 400 body) propagates as it is, out of Body<> decoding too.
@@ -149,6 +152,47 @@ concept CodecReads = requires(const boost::json::value& json, T& out,
 template <class T>
 using PublicMembers = boost::describe::describe_members<T, boost::describe::mod_public |
                                                                boost::describe::mod_inherited>;
+
+template <class T>
+concept CodecNamesObject = requires {
+  typename JsonCodec<T>::object_type;
+};
+
+template <class T>
+struct JsonObjectTypeOf {
+  using type = void;
+};
+template <class T>
+requires CodecReads<T> && CodecNamesObject<T>
+struct JsonObjectTypeOf<T> {
+  using type = typename JsonCodec<T>::object_type;
+};
+template <class T>
+requires(!CodecReads<T> && DescribedStruct<T>) struct JsonObjectTypeOf<T> {
+  using type = T;
+};
+
+template <template <class...> class L, class... D>
+constexpr bool names_a_member(L<D...>, std::string_view key) {
+  return ((std::string_view(D::name) == key) || ...);
+}
+
+}  // namespace detail
+
+// The described struct whose public member names are the keys of T's JSON object: T for a
+// described struct read by the generic rules, JsonCodec<T>::object_type for a codec that
+// declares one (orm models and orm::Partial do), void for anything else. Body<> checks
+// its key filters against it and refuses a body of another shape before reading it.
+template <class T>
+using JsonObjectType = typename detail::JsonObjectTypeOf<T>::type;
+
+// Whether `key` is a key of Object's JSON object (a public member, inherited ones included).
+template <class Object>
+constexpr bool is_json_object_key(std::string_view key) {
+  return detail::names_a_member(detail::PublicMembers<Object>{}, key);
+}
+
+namespace detail {
 
 // Digits of fraction a time stamp of duration D is written with.
 template <class D>

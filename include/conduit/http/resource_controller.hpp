@@ -87,8 +87,8 @@ template <FixedString N, class T>
 struct ArgInfo<Header<N, T>> : ArgInfo<void> {
   static constexpr ArgKind kind = ArgKind::header;
 };
-template <class T, JsonReadOptions O>
-struct ArgInfo<Body<T, O>> : ArgInfo<void> {
+template <class T, auto... O>
+struct ArgInfo<Body<T, O...>> : ArgInfo<void> {
   using Bound = typename StripOptional<T>::type;
   static constexpr ArgKind kind = ArgKind::body;
   static constexpr unsigned body_formats = std::same_as<Bound, Parameters>  ? kFormBody

@@ -28,7 +28,8 @@
 // body when the request accepts HTML, else an empty body; set_not_found_handler replaces
 // it. CORS: each route's chain applies its own policy (and answers preflights), so the
 // router itself has no policy (cors_policy() is nullopt; leave it so, or responses get
-// the headers twice); its default 404 carries the default policy's headers, as Conduit's.
+// the headers twice); its default 404, and answers from controllers linked in front of it,
+// carry the default policy's headers, as Conduit's.
 //
 // Thread-safety: like every controller, a router belongs to one event loop. Routes must
 // be added before did_add_to_channel(); afterwards the router is only read.
@@ -74,6 +75,10 @@ class Router : public Controller {
 
   // Preflight requests are routed too, so the matched chain answers them with its policy.
   bool dispatches_requests() const noexcept override { return true; }
+
+  // The policy of the router's own 404 and of answers from controllers linked in front
+  // of the router: the default policy, as Conduit's Router (credentials off).
+  const CorsPolicy* final_cors_policy() const noexcept override;
 
   // Compiles the routing tree (throwing std::logic_error on ambiguous routes), then tells
   // each route's chain its RouteInfo and calls its did_add_to_channel(). Idempotent.

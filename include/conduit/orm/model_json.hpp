@@ -455,6 +455,7 @@ namespace conduit {
 template <class T>
 requires orm::ManagedModel<T>
 struct JsonCodec<T> {
+  using object_type = T;  // Body<Hero, reject_keys<"id">>: keys checked against Hero
   static boost::json::value write(const T& object) { return orm::to_json(object); }
   static void read(const boost::json::value& json, T& out, const JsonReadOptions& options) {
     orm::read_json(json, out, orm::detail::body_read_options<T, orm::KeyInput::read>(options));
@@ -463,6 +464,7 @@ struct JsonCodec<T> {
 
 template <class T, orm::KeyInput Key>
 struct JsonCodec<orm::Partial<T, Key>> {
+  using object_type = T;
   static boost::json::value write(const orm::Partial<T, Key>& partial) {
     return orm::to_json(partial.object, partial.keys);
   }

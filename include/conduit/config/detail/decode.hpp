@@ -171,11 +171,24 @@ using member_type_t = std::remove_cvref_t<decltype(std::declval<T&>().*D::pointe
 
 // ---- decoders ----------------------------------------------------------------------
 
+// The YAML key of the member that a ConfigFieldError names (a key is kept as it is).
+template <class T>
+std::string_view key_of_member(std::string_view member) {
+  if constexpr (boost::describe::has_describe_members<T>::value) {
+    for (std::size_t i = 0; i < member_names<T>.size(); ++i) {
+      if (member_names<T>[i] == member) return member_keys<T>[i];
+    }
+  }
+  return member;
+}
+
 template <class T>
 void run_validate(const T& value, const ConfigNode& node, const ConfigContext& ctx) {
   if constexpr (has_validate<T>) {
     try {
       value.validate();
+    } catch (const ConfigFieldError& e) {
+      fail_field_validation(node, ctx, key_of_member<T>(e.member()), e.message());
     } catch (...) {
       fail_validation(node, ctx);
     }
