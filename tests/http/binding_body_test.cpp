@@ -17,7 +17,7 @@
 #include "conduit/http/http_error.hpp"
 #include "conduit/http/json.hpp"
 #include "conduit/http/resource_controller.hpp"
-#include "http/resource_test_support.hpp"
+#include "support/resource_test_support.hpp"
 
 namespace {
 
