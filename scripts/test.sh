@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of conduit, the way CI does:
-#   1. installs the Debian packages (scripts/install-deps.sh),
+#   1. installs the Debian packages (scripts/install-deps.sh) and checks the module
+#      boundaries (scripts/check-boundaries.sh),
 #   2. a Release build with -Werror and its CTest suite (unit, integration over real
 #      sockets, process-level CLI tests, the installed-package check),
 #   3. an ASan+UBSan build and the same suite,
@@ -14,6 +15,7 @@ stages=("$@")
 [ ${#stages[@]} -gt 0 ] || stages=(release sanitize fuzz)
 
 scripts/install-deps.sh
+scripts/check-boundaries.sh
 jobs=$(nproc)
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 

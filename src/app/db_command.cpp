@@ -33,7 +33,7 @@
 #include "conduit/migration/migration_file.hpp"
 #include "conduit/migration/migrator.hpp"
 #include "conduit/orm/data_model.hpp"
-#include "core/current_loop.hpp"
+#include "core/internal/current_loop.hpp"
 
 namespace conduit::app::detail {
 

@@ -21,7 +21,7 @@
 #include <stdexcept>
 
 #include "conduit/core/log.hpp"
-#include "core/current_loop.hpp"
+#include "core/internal/current_loop.hpp"
 
 namespace conduit::app::detail {
 

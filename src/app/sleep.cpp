@@ -7,7 +7,7 @@
 #include <memory>
 #include <stdexcept>
 
-#include "core/current_loop.hpp"
+#include "core/internal/current_loop.hpp"
 
 namespace conduit {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "conduit/config/config_error.hpp"
-#include "suggestions.hpp"
+#include "core/internal/suggestions.hpp"
 
 namespace conduit {
 namespace {

@@ -9,7 +9,7 @@
 #include <system_error>
 
 #include "conduit/config/config_context.hpp"
-#include "suggestions.hpp"
+#include "core/internal/suggestions.hpp"
 
 namespace conduit::detail {
 namespace {

@@ -1,5 +1,5 @@
 // Implementation of the thread-local current io_context.
-#include "core/current_loop.hpp"
+#include "core/internal/current_loop.hpp"
 
 namespace conduit::detail {
 

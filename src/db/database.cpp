@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include "core/current_loop.hpp"
+#include "core/internal/current_loop.hpp"
 #include "db/postgres/pg_database.hpp"
 #include "db/sqlite/sqlite_database.hpp"
 

@@ -19,7 +19,7 @@
 #include "conduit/config/config_node.hpp"
 #include "conduit/migration/migration_error.hpp"
 #include "conduit/migration/migration_file.hpp"
-#include "config/suggestions.hpp"
+#include "core/internal/suggestions.hpp"
 #include "migration/file_name_check.hpp"
 
 namespace conduit::migration {

@@ -13,15 +13,15 @@
 
 #include "conduit/migration/migration_error.hpp"
 #include "conduit/migration/replay.hpp"
-#include "conduit/orm/detail/query_sql.hpp"
-#include "conduit/orm/schema_sql.hpp"
+#include "conduit/db/dialect.hpp"
+#include "conduit/migration/schema_sql.hpp"
 #include "migration/migration_sql_support.hpp"
 
 namespace conduit::migration {
 
 namespace detail {
 
-std::string quote(std::string_view identifier) { return orm::detail::quote_identifier(identifier); }
+std::string quote(std::string_view identifier) { return db::quote_identifier(identifier); }
 
 std::string index_name(std::string_view table, std::string_view column) {
   return std::string(table) + "_" + std::string(column) + "_idx";
@@ -174,11 +174,11 @@ std::vector<std::string> create_tables_sql(const std::vector<Operation>& operati
     try {
       if (dialect == db::Dialect::sqlite) {
         // Inline REFERENCES, which SQLite resolves only when rows are written.
-        append(out, orm::create_schema_sql(orm::Schema{{table}}, dialect));
+        append(out, migration::create_schema_sql(orm::Schema{{table}}, dialect));
         continue;
       }
       // The table without its foreign keys, which follow every table of the run.
-      append(out, orm::create_schema_sql(orm::Schema{{*keyless.find_table(table.name)}}, dialect));
+      append(out, migration::create_schema_sql(orm::Schema{{*keyless.find_table(table.name)}}, dialect));
       for (const orm::SchemaColumn& column : table.columns) {
         if (column.relationship) keys.push_back(detail::add_foreign_key_sql(table.name, column));
       }

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "conduit/migration/migration_error.hpp"
-#include "conduit/orm/schema_sql.hpp"
+#include "conduit/migration/schema_sql.hpp"
 #include "migration/migration_sql_support.hpp"
 
 namespace conduit::migration::detail {
@@ -35,7 +35,7 @@ struct PostgresSql {
   std::vector<std::string> out = {};
 
   void operator()(const CreateTable& op) {
-    out = orm::create_schema_sql(orm::Schema{{table_in(after, op.table.name)}}, postgres);
+    out = migration::create_schema_sql(orm::Schema{{table_in(after, op.table.name)}}, postgres);
   }
 
   void operator()(const DeleteTable& op) {
@@ -85,7 +85,7 @@ struct PostgresSql {
     const bool initial = op.initial_value && !column.autoincrement;
     if (initial) added.default_value = op.initial_value;
     out.push_back("ALTER TABLE " + quote(op.table) + " ADD COLUMN " +
-                  orm::column_definition_sql(added, postgres));
+                  migration::column_definition_sql(added, postgres));
     if (initial) {
       const std::string alter =
           "ALTER TABLE " + quote(op.table) + " ALTER COLUMN " + quote(column.name);

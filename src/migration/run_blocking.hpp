@@ -14,7 +14,7 @@
 #include <stdexcept>
 
 #include "conduit/core/task.hpp"
-#include "core/current_loop.hpp"
+#include "core/internal/current_loop.hpp"
 
 namespace conduit::migration::detail {
 

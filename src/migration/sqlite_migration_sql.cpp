@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "conduit/migration/migration_error.hpp"
-#include "conduit/orm/schema_sql.hpp"
+#include "conduit/migration/schema_sql.hpp"
 #include "migration/migration_sql_support.hpp"
 
 namespace conduit::migration::detail {
@@ -73,7 +73,7 @@ void rebuild(const orm::SchemaTable& old_table, const orm::SchemaTable& new_tabl
              const std::map<std::string, std::string>& values, std::vector<std::string>& out) {
   const std::string& name = new_table.name;
   const std::string temporary = "_conduit_new_" + name;
-  std::vector<std::string> create = orm::create_schema_sql(orm::Schema{{new_table}}, sqlite);
+  std::vector<std::string> create = migration::create_schema_sql(orm::Schema{{new_table}}, sqlite);
   const std::string prefix = "CREATE TABLE " + quote(name) + " ";
   if (create.empty() || create.front().rfind(prefix, 0) != 0) {
     throw MigrationError("cannot rebuild table '" + name + "': unexpected CREATE TABLE text");
@@ -119,7 +119,7 @@ struct SqliteSql {
   std::vector<std::string> out = {};
 
   void operator()(const CreateTable& op) {
-    out = orm::create_schema_sql(orm::Schema{{table_in(after, op.table.name)}}, sqlite);
+    out = migration::create_schema_sql(orm::Schema{{table_in(after, op.table.name)}}, sqlite);
   }
 
   void operator()(const DeleteTable& op) { out.push_back("DROP TABLE " + quote(op.table)); }
@@ -152,7 +152,7 @@ struct SqliteSql {
       return;
     }
     std::string sql = "ALTER TABLE " + quote(op.table) + " ADD COLUMN " +
-                      orm::column_definition_sql(column, sqlite);
+                      migration::column_definition_sql(column, sqlite);
     if (column.relationship) {
       sql += " CONSTRAINT " + quote(foreign_key_name(op.table, column.name)) + " " +
              references_sql(*column.relationship);

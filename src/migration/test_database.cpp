@@ -12,7 +12,7 @@
 #include "conduit/db/database.hpp"
 #include "conduit/migration/migration_file.hpp"
 #include "conduit/migration/migrator.hpp"
-#include "conduit/orm/schema_sql.hpp"
+#include "conduit/migration/schema_sql.hpp"
 #include "migration/run_blocking.hpp"
 
 namespace conduit::migration {
@@ -43,7 +43,7 @@ Task<void> fill(DatabaseConfiguration configuration, TestDatabase::Source source
     } else {
       const orm::Schema& schema = std::get<TestDatabase::FromModel>(source).schema;
       co_await database->transaction(
-          [&](db::Transaction& tx) -> Task<void> { co_await orm::create_schema(tx, schema); });
+          [&](db::Transaction& tx) -> Task<void> { co_await migration::create_schema(tx, schema); });
     }
   } catch (...) {
     failure = std::current_exception();

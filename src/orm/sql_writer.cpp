@@ -280,16 +280,6 @@ PredicatePtr make_related(const Hop& hop, PredicatePtr condition) {
   return node;
 }
 
-std::string quote_identifier(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
-
 std::string escape_like(std::string_view text) {
   std::string out;
   out.reserve(text.size());

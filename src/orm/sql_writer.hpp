@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "conduit/db/dialect.hpp"
 #include "conduit/orm/detail/query_sql.hpp"
 
 namespace conduit::orm::detail {
@@ -29,7 +30,7 @@ class SqlWriter {
 
   // Appends a placeholder bound to `value`.
   void param(db::Value value);
-  void identifier(std::string_view name) { sql_ += quote_identifier(name); }
+  void identifier(std::string_view name) { sql_ += db::quote_identifier(name); }
   // A column of the table in scope, qualified when a qualifier is set.
   void column(std::string_view name);
   void set_qualifier(std::string qualifier) { qualifier_ = std::move(qualifier); }

@@ -12,6 +12,7 @@
 #include <random>
 
 #include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
 
 namespace conduit::testing {
 namespace {
@@ -27,15 +28,6 @@ std::size_t lines(const std::string& text) {
 
 class DbCommandTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("db-command-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   CommandResult heroes(std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
     ChildProcess::Options o;
     o.argv = {HEROES_BINARY};
@@ -51,7 +43,7 @@ class DbCommandTest : public ::testing::Test {
   }
   std::string sqlite_url() const { return "sqlite:" + (dir_ / "app.db").string(); }
 
-  fs::path dir_;
+  conduit::test::TempDir dir_{"db-command"};
 };
 
 TEST_F(DbCommandTest, GenerateWritesTheInitialFileThenNothingWhenCurrent) {

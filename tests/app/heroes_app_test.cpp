@@ -11,6 +11,7 @@
 
 #include "support/child_process.hpp"
 #include "support/http_client.hpp"
+#include "support/temp_dir.hpp"
 
 namespace conduit::testing {
 namespace {
@@ -25,11 +26,6 @@ class HeroesApp : public ::testing::Test {
   void SetUp() override {
     // A configuration of the test's own: the database file lives in a temporary folder,
     // never in the source tree.
-    dir_ = fs::temp_directory_path() /
-           ("heroes-app-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
     // The demo's public files, with a checkout's dotfiles planted among them.
     fs::copy(kHeroesDir + "/public", dir_ / "public", fs::copy_options::recursive);
     fs::create_directories(dir_ / "public" / ".git");
@@ -65,14 +61,13 @@ class HeroesApp : public ::testing::Test {
   void TearDown() override {
     child_->send_signal(SIGTERM);
     EXPECT_EQ(child_->wait_exit(15s), 0) << child_->stdout_text() << child_->stderr_text();
-    fs::remove_all(dir_);
   }
   HttpResponse request(std::string_view method, std::string_view target, std::string_view body = "",
                        std::string_view headers = "Content-Type: application/json\r\n") {
     return http_request(port_, method, target, headers, body);
   }
 
-  fs::path dir_;
+  conduit::test::TempDir dir_{"heroes-app"};
   std::unique_ptr<ChildProcess> child_;
   std::uint16_t port_ = 0;
 };
@@ -180,8 +175,7 @@ TEST_F(HeroesApp, LogsOneLinePerRequestWithItsId) {
 }
 
 TEST(HeroesConfig, BadConfigurationFailsWithFileLineAndKey) {
-  fs::path dir = fs::temp_directory_path() / ("heroes-config-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  conduit::test::TempDir dir("heroes-config");
   std::ofstream(dir / "config.yaml")
       << "database: \"sqlite::memory:\"\npublic_directory: public\nheroes:\n  - name: A\n";
   ChildProcess::Options o;
@@ -196,7 +190,6 @@ TEST(HeroesConfig, BadConfigurationFailsWithFileLineAndKey) {
   auto missing = run_command(o, 20s);
   EXPECT_EQ(missing.status, 1);
   EXPECT_NE(missing.err.find("missing.yaml: cannot read file"), std::string::npos) << missing.err;
-  fs::remove_all(dir);
 }
 
 // The same demo on PostgreSQL (the CTest fixture's throwaway cluster): only the
@@ -210,8 +203,7 @@ TEST(HeroesAppPostgres, ServesHeroesFromPostgres) {
     ASSERT_EQ(r.status, 0) << r.err;
   };
   psql("DROP TABLE IF EXISTS heroes; DROP TABLE IF EXISTS _conduit_version_pgsql");
-  fs::path dir = fs::temp_directory_path() / ("heroes-pg-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  conduit::test::TempDir dir("heroes-pg");
   std::ofstream(dir / "config.yaml") << "database: $HEROES_DATABASE_URL\n";
   // Heroku's release phase, then its web process: the Procfile's two commands.
   auto upgraded = run_command({{HEROES_BINARY, "db", "upgrade", "--connect", url,
@@ -252,7 +244,6 @@ TEST(HeroesAppPostgres, ServesHeroesFromPostgres) {
   EXPECT_EQ(child.wait_exit(15s), 0);
   EXPECT_EQ(child.stdout_text().find("Mr. Nice"), std::string::npos);  // no data in logs
   psql("DROP TABLE IF EXISTS heroes; DROP TABLE IF EXISTS _conduit_version_pgsql");
-  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 
 #include "support/child_process.hpp"
 #include "support/http_client.hpp"
+#include "support/temp_dir.hpp"
 
 namespace conduit::testing {
 namespace {
@@ -204,8 +205,7 @@ TEST(ServeCommand, PortInUseFailsWithOneLine) {
 }
 
 TEST(ServeCommand, ServesHttpsWithCertificateAndKey) {
-  fs::path dir = fs::temp_directory_path() / ("conduit-tls-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  conduit::test::TempDir dir("tls");
   auto gen =
       run_command(args({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
                         "-keyout", (dir / "key.pem").string(), "-out", (dir / "cert.pem").string(),
@@ -235,7 +235,6 @@ TEST(ServeCommand, ServesHttpsWithCertificateAndKey) {
       15s);
   EXPECT_EQ(bad.status, 1);
   EXPECT_NE(bad.err.find("cannot load the SSL certificate"), std::string::npos) << bad.err;
-  fs::remove_all(dir);
 }
 
 TEST(ConduitTool, PrintsVersionAndForwardsToTheApplication) {
@@ -254,7 +253,7 @@ TEST(ConduitTool, PrintsVersionAndForwardsToTheApplication) {
 }
 
 TEST(ConduitTool, FindsTheBinaryFromTheProjectName) {
-  fs::path dir = fs::temp_directory_path() / ("conduit-project-" + std::to_string(::getpid()));
+  conduit::test::TempDir dir("project");
   fs::create_directories(dir / "bin");
   std::ofstream(dir / "CMakeLists.txt")
       << "cmake_minimum_required(VERSION 3.25)\nproject(my_app CXX)\n";
@@ -278,7 +277,6 @@ TEST(ConduitTool, FindsTheBinaryFromTheProjectName) {
   auto unknown = run_command(args({CONDUIT_CLI_BINARY, "launch"}), 15s);
   EXPECT_EQ(unknown.status, 1);
   EXPECT_EQ(unknown.err, "*** unknown command 'launch' (run 'conduit --help')\n");
-  fs::remove_all(dir);
 }
 
 // Out of file descriptors, accept fails until a connection closes: one warning for the

@@ -12,7 +12,7 @@
 
 #include "conduit/config/configuration.hpp"
 #include "conduit/config/database_configuration.hpp"
-#include "temp_file.hpp"
+#include "support/temp_file.hpp"
 
 namespace conduit::config_errors_test {
 

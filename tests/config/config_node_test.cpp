@@ -7,7 +7,7 @@
 #include <string>
 
 #include "conduit/config/config_error.hpp"
-#include "temp_file.hpp"
+#include "support/temp_file.hpp"
 
 namespace conduit {
 namespace {

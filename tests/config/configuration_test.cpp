@@ -16,7 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "temp_file.hpp"
+#include "support/temp_file.hpp"
 
 namespace conduit::config_test {
 

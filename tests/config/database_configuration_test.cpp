@@ -11,7 +11,7 @@
 #include <string>
 
 #include "conduit/config/configuration.hpp"
-#include "temp_file.hpp"
+#include "support/temp_file.hpp"
 
 namespace conduit::database_configuration_test {
 

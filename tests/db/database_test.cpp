@@ -12,7 +12,7 @@
 #include <limits>
 #include <ostream>
 
-#include "db_test_support.hpp"
+#include "support/db_test_support.hpp"
 
 namespace conduit::db {
 namespace {

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "conduit/db/database.hpp"
-#include "db_test_support.hpp"
+#include "support/db_test_support.hpp"
 
 namespace conduit::db::testing {
 

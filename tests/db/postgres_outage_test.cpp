@@ -22,7 +22,7 @@
 
 #include "conduit/db/database.hpp"
 #include "db/postgres/pg_socket.hpp"
-#include "db_test_support.hpp"
+#include "support/db_test_support.hpp"
 #include "postgres_fixture.hpp"
 
 namespace conduit::db {

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "conduit/db/database.hpp"
-#include "db_test_support.hpp"
+#include "support/db_test_support.hpp"
 #include "postgres_fixture.hpp"
 
 namespace conduit::db {

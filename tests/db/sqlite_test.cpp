@@ -10,7 +10,8 @@
 #include <thread>
 
 #include "conduit/db/database.hpp"
-#include "db_test_support.hpp"
+#include "support/db_test_support.hpp"
+#include "support/temp_dir.hpp"
 
 namespace conduit::db {
 namespace {
@@ -20,21 +21,12 @@ using testing::Loop;
 
 class SqliteTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / testing::unique_name("conduit-sqlite");
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
-
   DatabaseConfiguration file_config(const std::string& name) {
     return DatabaseConfiguration::parse_url("sqlite://" + (dir_ / name).string());
   }
 
   Loop loop_;
-  std::filesystem::path dir_;
+  conduit::test::TempDir dir_{"sqlite"};
 };
 
 TEST_F(SqliteTest, FilesUseWalAndEnforceForeignKeys) {

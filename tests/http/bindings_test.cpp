@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "conduit/http/resource_controller.hpp"
-#include "http/resource_test_support.hpp"
+#include "support/resource_test_support.hpp"
 
 namespace {
 

@@ -2,7 +2,7 @@
 // Body<> key filters) and checks that every "// expect:" message is reported: a filter
 // naming a key the bound struct or model does not have must not compile. Skipped
 // without a compiler. Thread-safety: test code; one thread.
-#include "orm/compile_check.hpp"
+#include "support/compile_check.hpp"
 
 namespace conduit::http_testing {
 namespace {

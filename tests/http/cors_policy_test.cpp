@@ -15,22 +15,12 @@
 #include "conduit/http/request.hpp"
 #include "conduit/http/response.hpp"
 #include "conduit/http/router.hpp"
+#include "support/resource_test_support.hpp"
 
 namespace conduit {
 namespace {
 
-Response run(Controller& controller, Request& request) {
-  std::optional<Response> result;
-  std::exception_ptr error;
-  detail::spawn(controller.receive(request),
-                [&](std::exception_ptr e, std::optional<Response>&& response) {
-                  error = e;
-                  result = std::move(response);
-                });
-  if (error) std::rethrow_exception(error);
-  if (!result) throw std::logic_error("receive did not finish synchronously");
-  return std::move(*result);
-}
+using testing::run;
 
 std::string header(const Response& response, std::string_view name) {
   return std::string(response.headers().get(name).value_or("<absent>"));

@@ -18,6 +18,7 @@
 #include "conduit/core/task.hpp"
 #include "conduit/http/cache_policy.hpp"
 #include "conduit/http/router.hpp"
+#include "support/resource_test_support.hpp"
 
 namespace conduit {
 namespace {
@@ -25,18 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::seconds;
 
-Response run(Controller& controller, Request& request) {
-  std::optional<Response> result;
-  std::exception_ptr error;
-  detail::spawn(controller.receive(request),
-                [&](std::exception_ptr e, std::optional<Response>&& response) {
-                  error = e;
-                  result = std::move(response);
-                });
-  if (error) std::rethrow_exception(error);
-  if (!result) throw std::logic_error("receive did not finish synchronously");
-  return std::move(*result);
-}
+using testing::run;
 
 // A request as the router hands it over: the remainder of "/files/*".
 Request file_request(std::string remaining, std::string method = "GET") {

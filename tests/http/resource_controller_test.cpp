@@ -18,7 +18,8 @@
 
 #include "conduit/http/http_error.hpp"
 #include "conduit/http/json.hpp"
-#include "http/resource_test_support.hpp"
+#include "support/hero_input.hpp"
+#include "support/resource_test_support.hpp"
 
 namespace {
 
@@ -36,21 +37,9 @@ using conduit::testing::json_of;
 using conduit::testing::make_request;
 using conduit::testing::run;
 
-enum class Side { hero, villain };
-BOOST_DESCRIBE_ENUM(Side, hero, villain)
-
-struct HeroInput {
-  std::string name;
-  std::optional<int> age;
-  Side side = Side::hero;
-  std::vector<std::string> powers;
-};
-BOOST_DESCRIBE_STRUCT(HeroInput, (), (name, age, side, powers))
-
-struct Hero : HeroInput {
-  std::int64_t id = 0;
-};
-BOOST_DESCRIBE_STRUCT(Hero, (HeroInput), (id))
+using conduit::testing::Hero;
+using conduit::testing::HeroInput;
+using conduit::testing::Side;
 
 // The brief's example, with member-function operations.
 class HeroController : public ResourceController {

@@ -9,7 +9,7 @@
 
 #include "conduit/http/resource_controller.hpp"
 #include "conduit/http/router.hpp"
-#include "http/resource_test_support.hpp"
+#include "support/resource_test_support.hpp"
 
 namespace {
 

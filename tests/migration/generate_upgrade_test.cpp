@@ -11,41 +11,33 @@
 #include "conduit/migration/migration_file.hpp"
 #include "conduit/migration/migrator.hpp"
 #include "migration_db.hpp"
+#include "support/temp_dir.hpp"
 
 namespace conduit::migration::testing {
 namespace {
 
 class GenerateUpgradeTest : public MigrationDbTest {
  protected:
-  void SetUp() override {
-    MigrationDbTest::SetUp();
-    if (IsSkipped()) return;
-    dir_ = std::filesystem::temp_directory_path() / ("conduit_gen_" + random_suffix());
-  }
-  void TearDown() override {
-    std::filesystem::remove_all(dir_);
-    MigrationDbTest::TearDown();
-  }
 
   // generate + upgrade + catalog + validate for one model version.
   void evolve_to(const orm::Schema& model, const Renames& renames = {}) {
     GenerateOptions options;
     options.renames = renames;
-    const GenerateResult generated = generate_migration(dir_, model, options);
+    const GenerateResult generated = generate_migration(dir_.path(), model, options);
     ASSERT_FALSE(generated.file.empty()) << "nothing generated";
     SCOPED_TRACE(generated.file.string());
-    const UpgradeResult result = run(upgrade(*db_, read_migration_directory(dir_)));
+    const UpgradeResult result = run(upgrade(*db_, read_migration_directory(dir_.path())));
     EXPECT_EQ(result.applied, std::vector<std::uint32_t>{generated.version});
     const Catalog catalog = run(read_catalog(*db_));
     const orm::Schema wanted = comparable(model, GetParam());
     EXPECT_EQ(catalog.schema, wanted)
         << "catalog:  " << boost::json::serialize(orm::to_json(catalog.schema))
         << "\nexpected: " << boost::json::serialize(orm::to_json(wanted));
-    EXPECT_TRUE(validate_migrations(dir_, model).valid());
-    EXPECT_TRUE(generate_migration(dir_, model).file.empty()) << "a second generate wrote a file";
+    EXPECT_TRUE(validate_migrations(dir_.path(), model).valid());
+    EXPECT_TRUE(generate_migration(dir_.path(), model).file.empty()) << "a second generate wrote a file";
   }
 
-  std::filesystem::path dir_;
+  conduit::test::TempDir dir_{"generate"};
 };
 
 orm::SchemaTable* table(orm::Schema& schema, std::string_view name) {
@@ -105,7 +97,8 @@ INSTANTIATE_TEST_SUITE_P(Dialects, GenerateUpgradeTest,
                          dialect_name);
 
 TEST(GenerateTest, RefusesNamesPostgresqlWouldShortenBeforeWritingAFile) {
-  const auto dir = std::filesystem::temp_directory_path() / ("conduit_gen_" + random_suffix());
+  const conduit::test::TempDir temp("generate");
+  const auto dir = temp / "migrations";
   orm::Schema model = hero_schema();
   const std::string long_name(70, 'n');
   model.tables.front().columns.back().name = long_name;
@@ -118,7 +111,6 @@ TEST(GenerateTest, RefusesNamesPostgresqlWouldShortenBeforeWritingAFile) {
         << e.what();
   }
   EXPECT_TRUE(!std::filesystem::exists(dir) || std::filesystem::is_empty(dir));
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -22,8 +22,8 @@
 #include "conduit/db/database.hpp"
 #include "conduit/migration/migration_sql.hpp"
 #include "conduit/migration/replay.hpp"
-#include "conduit/orm/schema_sql.hpp"
-#include "db/db_test_support.hpp"
+#include "conduit/migration/schema_sql.hpp"
+#include "support/db_test_support.hpp"
 
 namespace conduit::migration::testing {
 
@@ -155,7 +155,7 @@ class MigrationDbTest : public ::testing::TestWithParam<db::Dialect> {
 
   // Creates `schema` (as the first migration would) and makes it the current one.
   void create(const orm::Schema& schema) {
-    apply(orm::create_schema_sql(schema, GetParam()));
+    apply(migration::create_schema_sql(schema, GetParam()));
     schema_ = schema;
   }
 

@@ -2,10 +2,7 @@
 // file-name rules, the directory scan and MigrationError's text.
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -14,6 +11,7 @@
 #include "conduit/migration/migration_error.hpp"
 #include "conduit/migration/migration_file.hpp"
 #include "migration/operation_printer.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -22,32 +20,7 @@ using mig::MigrationError;
 
 const std::string kPath = "migrations/00000002_add_age.migration.yaml";
 
-// A fresh directory under the temp directory, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ =
-        std::filesystem::temp_directory_path() /
-        ("conduit-migration-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path write(const std::string& name, const std::string& text) const {
-    std::ofstream(path_ / name, std::ios::binary) << text;
-    return path_ / name;
-  }
-
- private:
-  std::filesystem::path path_;
-};
+using conduit::test::TempDir;
 
 MigrationError parse_error(const std::string& yaml, const std::string& path = kPath) {
   try {

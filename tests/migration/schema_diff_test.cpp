@@ -8,7 +8,7 @@
 
 #include "conduit/migration/migration_error.hpp"
 #include "migration/diff_test_support.hpp"
-#include "orm/test_models.hpp"
+#include "support/test_models.hpp"
 
 namespace {
 

@@ -11,7 +11,7 @@
 #include "conduit/migration/migration_error.hpp"
 #include "conduit/migration/migrator.hpp"
 #include "conduit/migration/test_database.hpp"
-#include "db/db_test_support.hpp"
+#include "support/db_test_support.hpp"
 #include "migration_db.hpp"
 
 namespace conduit::migration::testing {

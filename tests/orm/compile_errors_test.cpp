@@ -1,7 +1,7 @@
 // Compiles tests/orm/compile_error_cases.inc (declaration mistakes) and checks that every
 // message listed there with "// expect:" is reported readably. Skipped when no compiler
 // is on the PATH (e.g. an installed test run).
-#include "compile_check.hpp"
+#include "support/compile_check.hpp"
 
 namespace conduit::orm::testing {
 namespace {

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "orm/test_models.hpp"
+#include "support/test_models.hpp"
 
 namespace {
 

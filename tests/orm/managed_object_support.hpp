@@ -24,8 +24,8 @@
 #include "conduit/http/router.hpp"
 #include "conduit/orm/managed_object_controller.hpp"
 #include "conduit/orm/orm.hpp"
-#include "db/db_test_support.hpp"
-#include "dialect_test.hpp"
+#include "support/db_test_support.hpp"
+#include "support/dialect_test.hpp"
 
 namespace moc_models {
 

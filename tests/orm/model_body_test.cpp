@@ -20,9 +20,9 @@
 
 #include "conduit/http/http_error.hpp"
 #include "conduit/http/resource_controller.hpp"
-#include "http/resource_test_support.hpp"
+#include "support/resource_test_support.hpp"
 #include "orm/managed_object_support.hpp"
-#include "orm/test_models.hpp"
+#include "support/test_models.hpp"
 
 namespace dto {
 

@@ -10,7 +10,7 @@
 #include <chrono>
 #include <string>
 
-#include "orm/test_models.hpp"
+#include "support/test_models.hpp"
 
 namespace {
 

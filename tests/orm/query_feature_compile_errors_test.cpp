@@ -1,7 +1,7 @@
 // Compiles tests/orm/query_feature_compile_error_cases.inc (mistakes with key paths,
 // aggregates, joins and paging) and checks that every "// expect:" message is reported.
 // Skipped without a compiler.
-#include "compile_check.hpp"
+#include "support/compile_check.hpp"
 
 namespace conduit::orm::testing {
 namespace {

@@ -25,12 +25,14 @@
 #include "conduit/orm/data_model.hpp"
 #include "conduit/orm/orm.hpp"
 #include "conduit/orm/query.hpp"
-#include "conduit/orm/schema_sql.hpp"
-#include "dialect_test.hpp"
-#include "test_models.hpp"
+#include "conduit/migration/schema_sql.hpp"
+#include "support/dialect_test.hpp"
+#include "support/test_models.hpp"
 
 namespace conduit::orm::testing {
 
+using migration::create_schema;
+using migration::drop_schema_sql;
 using models::Hero;
 using models::HeroPower;
 using models::Power;

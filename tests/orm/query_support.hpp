@@ -21,8 +21,8 @@
 #include "conduit/db/database.hpp"
 #include "conduit/orm/orm.hpp"
 #include "conduit/orm/query.hpp"
-#include "db/db_test_support.hpp"
-#include "dialect_test.hpp"
+#include "support/db_test_support.hpp"
+#include "support/dialect_test.hpp"
 
 namespace query_models {
 

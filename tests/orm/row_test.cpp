@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "orm/test_models.hpp"
+#include "support/test_models.hpp"
 
 namespace {
 

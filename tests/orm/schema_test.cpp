@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "orm/test_models.hpp"
+#include "support/test_models.hpp"
 
 namespace {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "orm/test_models.hpp"
+#include "support/test_models.hpp"
 
 namespace {
 

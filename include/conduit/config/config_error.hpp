@@ -1,10 +1,10 @@
 // conduit::ConfigError: the one exception type of the configuration module.
 //
-// what() reads like a compiler diagnostic so it can be printed as-is at startup:
+// A LocatedError (conduit/core/located_error.hpp), so what() reads like a compiler
+// diagnostic and can be printed as-is at startup:
 //   "config.yaml:4:9: database.port: expected an integer, got 'abc'"
 //   "config.yaml: database: missing required key(s): 'host', 'port'"
-// Every part but the message is optional; the parts are also available separately for
-// callers that want to format them differently. Messages never contain passwords.
+// Every part but the message is optional. Messages never contain passwords.
 //
 // ConfigFieldError is what a configuration type's validate() throws to blame one of its
 // members: the decoder then locates the error at that member's value and puts its key in
@@ -21,34 +21,21 @@
 #include <boost/describe/modifiers.hpp>
 #include <boost/mp11/algorithm.hpp>
 
-#include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
+
+#include "conduit/core/located_error.hpp"
 
 namespace conduit {
 
-class ConfigError : public std::runtime_error {
+class ConfigError : public LocatedError {
  public:
-  // A bare message with no location (e.g. from DatabaseConfiguration::parse_url).
-  explicit ConfigError(std::string message);
-  // `line`/`column` are 1-based, 0 when unknown; `path` is "" for the top level.
-  ConfigError(std::string source, int line, int column, std::string path, std::string message);
+  using LocatedError::LocatedError;
 
-  // The file name (or "<string>"), "" when the error has no source.
-  const std::string& source() const noexcept { return source_; }
-  int line() const noexcept { return line_; }
-  int column() const noexcept { return column_; }
-  // The key path, e.g. "servers[2].host"; "" at the top level.
-  const std::string& path() const noexcept { return path_; }
-  // What was wrong, without the location prefix.
-  const std::string& message() const noexcept { return message_; }
-
- private:
-  std::string source_;
-  int line_ = 0;
-  int column_ = 0;
-  std::string path_;
-  std::string message_;
+  // The configuration's own names for file() and key_path().
+  const std::string& source() const noexcept { return file(); }
+  const std::string& path() const noexcept { return key_path(); }
 };
 
 namespace detail {

@@ -55,12 +55,11 @@
 #include "conduit/config/database_configuration.hpp"
 #include "conduit/core/task.hpp"
 #include "conduit/db/database_error.hpp"
+#include "conduit/db/dialect.hpp"
 #include "conduit/db/result.hpp"
 #include "conduit/db/value.hpp"
 
 namespace conduit::db {
-
-enum class Dialect { postgres, sqlite };
 
 struct DatabaseOptions {
   // Connections per Database (per event loop); 0 takes the configuration's

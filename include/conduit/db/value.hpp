@@ -45,6 +45,8 @@
 #include <variant>
 #include <vector>
 
+#include "conduit/core/type_traits.hpp"
+
 namespace conduit::db {
 
 // A point in time in UTC with microsecond precision (PostgreSQL's resolution).
@@ -185,14 +187,8 @@ class Value {
 };
 
 namespace detail {
-template <class T>
-struct IsOptional : std::false_type {};
-template <class T>
-struct IsOptional<std::optional<T>> : std::true_type {};
-template <class T>
-struct IsSysTime : std::false_type {};
-template <class D>
-struct IsSysTime<std::chrono::sys_time<D>> : std::true_type {};
+using conduit::detail::IsOptional;
+using conduit::detail::IsSysTime;
 template <class>
 inline constexpr bool kUnsupported = false;
 }  // namespace detail

@@ -42,6 +42,8 @@
 #include <utility>
 #include <vector>
 
+#include "conduit/core/type_traits.hpp"
+
 namespace conduit {
 
 // Why from_json rejected its input.
@@ -103,26 +105,6 @@ std::string format_iso8601(std::chrono::sys_time<std::chrono::microseconds> time
                            int fraction_digits);
 
 namespace detail {
-
-template <class T>
-struct IsOptional : std::false_type {};
-template <class T>
-struct IsOptional<std::optional<T>> : std::true_type {};
-
-template <class T>
-struct IsVector : std::false_type {};
-template <class T, class A>
-struct IsVector<std::vector<T, A>> : std::true_type {};
-
-template <class T>
-struct IsStringMap : std::false_type {};
-template <class T, class C, class A>
-struct IsStringMap<std::map<std::string, T, C, A>> : std::true_type {};
-
-template <class T>
-struct IsSysTime : std::false_type {};
-template <class D>
-struct IsSysTime<std::chrono::time_point<std::chrono::system_clock, D>> : std::true_type {};
 
 template <class T>
 concept Integer = std::integral<T> && !std::same_as<T, bool> && !std::same_as<T, char> &&

@@ -1,7 +1,8 @@
 // conduit::migration::MigrationError: what is wrong with a migration file, a set of files, a
 // diff or an upgrade, located as precisely as we know.
 //
-// what() reads like a compiler diagnostic and is printed as-is by the `db` commands:
+// A LocatedError (conduit/core/located_error.hpp): what() reads like a compiler diagnostic
+// and is printed as-is by the `db` commands:
 //   "migrations/00000002_add_age.migration.yaml:7:9: operations[0].add_column.column.type:
 //    unknown column type 'strng' (use one of integer, big_integer, ...)"
 //   "migrations/00000003_x.migration.yaml:4: delete_column: table '_hero' has no column 'agee'"
@@ -12,28 +13,18 @@
 // Thread-safety: an immutable value type.
 #pragma once
 
-#include <stdexcept>
 #include <string>
+
+#include "conduit/core/located_error.hpp"
 
 namespace conduit::migration {
 
-class MigrationError : public std::runtime_error {
+class MigrationError : public LocatedError {
  public:
-  explicit MigrationError(std::string message);
-  MigrationError(std::string file, int line, int column, std::string key, std::string message);
+  using LocatedError::LocatedError;
 
-  const std::string& file() const noexcept { return file_; }
-  int line() const noexcept { return line_; }
-  int column() const noexcept { return column_; }
-  const std::string& key() const noexcept { return key_; }
-  const std::string& message() const noexcept { return message_; }
-
- private:
-  std::string file_;
-  int line_ = 0;
-  int column_ = 0;
-  std::string key_;
-  std::string message_;
+  // The key path inside the file (LocatedError::key_path()).
+  const std::string& key() const noexcept { return key_path(); }
 };
 
 }  // namespace conduit::migration

@@ -3,7 +3,7 @@
 
 #include <stdexcept>
 
-#include "core/current_loop.hpp"
+#include "core/internal/current_loop.hpp"
 #include "db/error_mapping.hpp"
 #include "db/postgres/libpq_api.hpp"
 #include "db/postgres/pg_pool.hpp"

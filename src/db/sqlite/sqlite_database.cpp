@@ -9,7 +9,7 @@
 #include <optional>
 #include <stdexcept>
 
-#include "core/current_loop.hpp"
+#include "core/internal/current_loop.hpp"
 #include "db/error_mapping.hpp"
 #include "db/sqlite/sqlite_worker.hpp"
 

@@ -34,6 +34,7 @@
 #include "conduit/config/config_error.hpp"
 #include "conduit/config/config_field.hpp"
 #include "conduit/config/config_node.hpp"
+#include "conduit/core/type_traits.hpp"
 
 namespace conduit {
 
@@ -46,22 +47,9 @@ namespace detail {
 
 // ---- type traits ---------------------------------------------------------------------
 
-template <class T>
-struct is_optional : std::false_type {};
-template <class U>
-struct is_optional<std::optional<U>> : std::true_type {};
-
-template <class T>
-struct is_vector : std::false_type {};
-template <class U, class A>
-struct is_vector<std::vector<U, A>> : std::true_type {};
-
-template <class T>
-struct is_string_map : std::false_type {};
-template <class U, class C, class A>
-struct is_string_map<std::map<std::string, U, C, A>> : std::true_type {};
+// IsOptional, IsVector and IsStringMap come from conduit/core/type_traits.hpp.
 template <class U, class H, class E, class A>
-struct is_string_map<std::unordered_map<std::string, U, H, E, A>> : std::true_type {};
+struct IsStringMap<std::unordered_map<std::string, U, H, E, A>> : std::true_type {};
 
 template <class T>
 struct is_duration : std::false_type {};
@@ -220,7 +208,7 @@ T decode_members(const ConfigNode& node, const ConfigContext& ctx) {
     if (const ConfigNode* raw = node.find(keys[i])) values[i] = ctx.substitute(*raw);
     const ConfigNode* value = values[i].value();
     if (value != nullptr && !value->is_null()) return;
-    if (!is_optional<M>::value && !config_has_default<T>(D::name)) {
+    if (!IsOptional<M>::value && !config_has_default<T>(D::name)) {
       missing.push_back(MissingKey{keys[i], values[i].unset_variable});
     }
   });
@@ -236,7 +224,7 @@ T decode_members(const ConfigNode& node, const ConfigContext& ctx) {
     const ConfigNode* value = values[i].value();
     if (value == nullptr) return;
     if (value->is_null()) {
-      if constexpr (is_optional<M>::value) result.*D::pointer = std::nullopt;
+      if constexpr (IsOptional<M>::value) result.*D::pointer = std::nullopt;
       return;
     }
     result.*D::pointer = ConfigDecoder<M>::decode(*value, ctx.child(keys[i]));
@@ -259,7 +247,7 @@ template <class T>
 T decode_builtin(const ConfigNode& node, const ConfigContext& ctx) {
   if constexpr (std::is_same_v<T, ConfigNode>) {
     return node;
-  } else if constexpr (is_optional<T>::value) {
+  } else if constexpr (IsOptional<T>::value) {
     if (node.is_null()) return std::nullopt;
     return ConfigDecoder<typename T::value_type>::decode(node, ctx);
   } else if constexpr (std::is_same_v<T, std::string>) {
@@ -284,7 +272,7 @@ T decode_builtin(const ConfigNode& node, const ConfigContext& ctx) {
     static constexpr auto names = descriptor_names(Enumerators{});
     static constexpr auto values = enumerator_values(Enumerators{});
     return values[decode_enumerator(node, ctx, names)];
-  } else if constexpr (is_vector<T>::value) {
+  } else if constexpr (IsVector<T>::value) {
     require_kind(node, ctx, ConfigNode::Kind::list);
     T result;
     result.reserve(node.items().size());
@@ -292,7 +280,7 @@ T decode_builtin(const ConfigNode& node, const ConfigContext& ctx) {
       result.push_back(ctx.child(i).template decode<typename T::value_type>(node.items()[i]));
     }
     return result;
-  } else if constexpr (is_string_map<T>::value) {
+  } else if constexpr (IsStringMap<T>::value) {
     require_kind(node, ctx, ConfigNode::Kind::map);
     T result;
     for (const ConfigNode::Entry& entry : node.entries()) {
@@ -343,7 +331,7 @@ T ConfigContext::decode(const ConfigNode& node) const {
   const detail::Substitution substitution = substitute(node);
   const ConfigNode* value = substitution.value();
   if (value == nullptr) {
-    if constexpr (detail::is_optional<T>::value) return std::nullopt;
+    if constexpr (detail::IsOptional<T>::value) return std::nullopt;
     fail(node, "environment variable " + substitution.unset_variable + " is not set");
   }
   return ConfigDecoder<T>::decode(*value, *this);

@@ -199,8 +199,6 @@ Statement aggregate_sql(db::Dialect dialect, const QuerySpec& spec, Aggregate fu
 // smaller statements are faster; see sql_builder.cpp).
 std::size_t max_parameters(db::Dialect dialect) noexcept;
 
-// "name" with embedded quotes doubled.
-std::string quote_identifier(std::string_view name);
 // `text` with LIKE's wildcards and escape character escaped by backslashes.
 std::string escape_like(std::string_view text);
 // A LIKE pattern (% _ and \ escapes) as the equivalent SQLite GLOB pattern.

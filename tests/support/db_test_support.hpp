@@ -25,7 +25,7 @@
 
 #include "conduit/config/database_configuration.hpp"
 #include "conduit/core/task.hpp"
-#include "core/current_loop.hpp"
+#include "core/internal/current_loop.hpp"
 
 namespace conduit::db::testing {
 

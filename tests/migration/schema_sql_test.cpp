@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "conduit/orm/data_model.hpp"
-#include "conduit/orm/schema_sql.hpp"
-#include "orm/test_models.hpp"
+#include "conduit/migration/schema_sql.hpp"
+#include "support/test_models.hpp"
 
 namespace {
 
@@ -22,6 +22,7 @@ using conduit::orm::ForeignKey;
 using conduit::orm::Schema;
 using conduit::orm::SchemaColumn;
 using conduit::orm::SchemaTable;
+namespace migration = conduit::migration;
 namespace orm = conduit::orm;
 
 // Declared out of name order, to show that the output does not depend on it.
@@ -79,9 +80,9 @@ TEST(SchemaSql, PostgresGolden) {
       R"(ALTER TABLE ONLY "member" ADD CONSTRAINT "member_team_id_fkey" FOREIGN KEY ("team_id") )"
       R"(REFERENCES "team" ("id") ON DELETE CASCADE)",
   };
-  EXPECT_EQ(orm::create_schema_sql(small_schema(), Dialect::postgres), expected);
+  EXPECT_EQ(migration::create_schema_sql(small_schema(), Dialect::postgres), expected);
   EXPECT_EQ(
-      orm::drop_schema_sql(small_schema(), Dialect::postgres),
+      migration::drop_schema_sql(small_schema(), Dialect::postgres),
       (std::vector<std::string>{R"(DROP TABLE "team" CASCADE)", R"(DROP TABLE "member" CASCADE)"}));
 }
 
@@ -104,8 +105,8 @@ TEST(SchemaSql, SqliteGolden) {
       R"(CREATE INDEX "member_team_id_idx" ON "member" ("team_id"))",
       R"(CREATE UNIQUE INDEX "member_unique_idx" ON "member" ("name", "team_id"))",
   };
-  EXPECT_EQ(orm::create_schema_sql(small_schema(), Dialect::sqlite), expected);
-  EXPECT_EQ(orm::drop_schema_sql(small_schema(), Dialect::sqlite),
+  EXPECT_EQ(migration::create_schema_sql(small_schema(), Dialect::sqlite), expected);
+  EXPECT_EQ(migration::drop_schema_sql(small_schema(), Dialect::sqlite),
             (std::vector<std::string>{R"(DROP TABLE "member")", R"(DROP TABLE "team")"}));
 }
 
@@ -113,10 +114,10 @@ TEST(SchemaSql, OutputDoesNotDependOnDeclarationOrder) {
   Schema reversed = small_schema();
   std::swap(reversed.tables[0], reversed.tables[1]);
   for (Dialect dialect : {Dialect::postgres, Dialect::sqlite}) {
-    EXPECT_EQ(orm::create_schema_sql(reversed, dialect),
-              orm::create_schema_sql(small_schema(), dialect));
-    EXPECT_EQ(orm::drop_schema_sql(reversed, dialect),
-              orm::drop_schema_sql(small_schema(), dialect));
+    EXPECT_EQ(migration::create_schema_sql(reversed, dialect),
+              migration::create_schema_sql(small_schema(), dialect));
+    EXPECT_EQ(migration::drop_schema_sql(reversed, dialect),
+              migration::drop_schema_sql(small_schema(), dialect));
   }
 }
 
@@ -127,7 +128,7 @@ TEST(SchemaSql, DeleteRulesAndKeysWithoutAutoincrement) {
                         .nullable = true,
                         .relationship = ForeignKey{"x", "id", rule}};
   };
-  EXPECT_EQ(orm::column_definition_sql(fk_column(DeleteRule::nullify), Dialect::postgres),
+  EXPECT_EQ(migration::column_definition_sql(fk_column(DeleteRule::nullify), Dialect::postgres),
             R"("x_id" UUID NULL)");
   const std::vector<std::pair<DeleteRule, std::string>> rules = {
       {DeleteRule::nullify, "SET NULL"},
@@ -136,42 +137,42 @@ TEST(SchemaSql, DeleteRulesAndKeysWithoutAutoincrement) {
       {DeleteRule::set_default, "SET DEFAULT"}};
   for (const auto& [rule, sql] : rules) {
     const Schema schema{.tables = {SchemaTable{.name = "t", .columns = {fk_column(rule)}}}};
-    EXPECT_EQ(orm::create_schema_sql(schema, Dialect::postgres).back(),
+    EXPECT_EQ(migration::create_schema_sql(schema, Dialect::postgres).back(),
               R"(ALTER TABLE ONLY "t" ADD CONSTRAINT "t_x_id_fkey" FOREIGN KEY ("x_id") )"
               R"(REFERENCES "x" ("id") ON DELETE )" +
                   sql);
   }
   // A text key: SQLite needs NOT NULL spelled out for keys other than INTEGER PRIMARY KEY.
   const SchemaColumn slug{.name = "slug", .type = ColumnType::text, .primary_key = true};
-  EXPECT_EQ(orm::column_definition_sql(slug, Dialect::postgres), R"("slug" TEXT PRIMARY KEY)");
-  EXPECT_EQ(orm::column_definition_sql(slug, Dialect::sqlite),
+  EXPECT_EQ(migration::column_definition_sql(slug, Dialect::postgres), R"("slug" TEXT PRIMARY KEY)");
+  EXPECT_EQ(migration::column_definition_sql(slug, Dialect::sqlite),
             R"("slug" TEXT PRIMARY KEY NOT NULL)");
   // A 64-bit key that the application assigns stays BIGINT.
   const SchemaColumn id{.name = "id", .type = ColumnType::big_integer, .primary_key = true};
-  EXPECT_EQ(orm::column_definition_sql(id, Dialect::sqlite), R"("id" BIGINT PRIMARY KEY NOT NULL)");
+  EXPECT_EQ(migration::column_definition_sql(id, Dialect::sqlite), R"("id" BIGINT PRIMARY KEY NOT NULL)");
 }
 
 TEST(SchemaSql, IdentifiersAreQuotedAndDefaultsOtherwiseVerbatim) {
   const SchemaColumn odd{.name = "we\"ird", .type = ColumnType::text, .default_value = "'it''s'"};
-  EXPECT_EQ(orm::column_definition_sql(odd, Dialect::postgres),
+  EXPECT_EQ(migration::column_definition_sql(odd, Dialect::postgres),
             R"("we""ird" TEXT NOT NULL DEFAULT 'it''s')");
-  EXPECT_EQ(orm::column_definition_sql(odd, Dialect::sqlite),
+  EXPECT_EQ(migration::column_definition_sql(odd, Dialect::sqlite),
             R"("we""ird" TEXT NOT NULL DEFAULT 'it''s')");
   const SchemaColumn call{.name = "c", .type = ColumnType::text, .default_value = "upper('a')"};
-  EXPECT_EQ(orm::column_definition_sql(call, Dialect::postgres),
+  EXPECT_EQ(migration::column_definition_sql(call, Dialect::postgres),
             R"("c" TEXT NOT NULL DEFAULT upper('a'))");
-  EXPECT_EQ(orm::column_definition_sql(call, Dialect::sqlite),
+  EXPECT_EQ(migration::column_definition_sql(call, Dialect::sqlite),
             R"("c" TEXT NOT NULL DEFAULT (upper('a')))");
 }
 
 TEST(SchemaSql, RefusesWhatTheDialectCannotExpress) {
   const SchemaColumn counter{.name = "n", .type = ColumnType::big_integer, .autoincrement = true};
-  EXPECT_EQ(orm::column_definition_sql(counter, Dialect::postgres), R"("n" BIGSERIAL NOT NULL)");
-  EXPECT_THROW(orm::column_definition_sql(counter, Dialect::sqlite), std::invalid_argument);
+  EXPECT_EQ(migration::column_definition_sql(counter, Dialect::postgres), R"("n" BIGSERIAL NOT NULL)");
+  EXPECT_THROW(migration::column_definition_sql(counter, Dialect::sqlite), std::invalid_argument);
   const SchemaColumn text_counter{.name = "n", .type = ColumnType::text, .autoincrement = true};
-  EXPECT_THROW(orm::column_definition_sql(text_counter, Dialect::postgres), std::invalid_argument);
+  EXPECT_THROW(migration::column_definition_sql(text_counter, Dialect::postgres), std::invalid_argument);
   const Schema empty_table{.tables = {SchemaTable{.name = "t"}}};
-  EXPECT_THROW(orm::create_schema_sql(empty_table, Dialect::postgres), std::invalid_argument);
+  EXPECT_THROW(migration::create_schema_sql(empty_table, Dialect::postgres), std::invalid_argument);
 }
 
 TEST(SchemaSql, SqliteBreaksReferenceCyclesByNameAndKeepsSelfReferences) {
@@ -189,7 +190,7 @@ TEST(SchemaSql, SqliteBreaksReferenceCyclesByNameAndKeepsSelfReferences) {
                      .relationship = ForeignKey{target, "id", DeleteRule::nullify}}}};
   };
   const Schema schema{.tables = {table("c", "c"), table("b", "a"), table("a", "b")}};
-  const auto sql = orm::create_schema_sql(schema, Dialect::sqlite);
+  const auto sql = migration::create_schema_sql(schema, Dialect::sqlite);
   ASSERT_EQ(sql.size(), 3u);
   // c is ready at once; the cycle is then broken at the first name.
   EXPECT_EQ(sql[0].rfind(R"(CREATE TABLE "c")", 0), 0u);
@@ -200,7 +201,7 @@ TEST(SchemaSql, SqliteBreaksReferenceCyclesByNameAndKeepsSelfReferences) {
 TEST(SchemaSql, TheSharedTestModelGeneratesForBothDialects) {
   const auto model = orm::DataModel::of<models::User, models::Profile, models::Hero, models::Team,
                                         models::Power, models::HeroPower, models::Tag>();
-  const auto postgres = orm::create_schema_sql(model.schema(), Dialect::postgres);
+  const auto postgres = migration::create_schema_sql(model.schema(), Dialect::postgres);
   // Tables sorted by name, each followed by its indexes; all foreign keys last.
   ASSERT_FALSE(postgres.empty());
   EXPECT_EQ(postgres.front().rfind(R"(CREATE TABLE "_hero")", 0), 0u);
@@ -210,7 +211,7 @@ TEST(SchemaSql, TheSharedTestModelGeneratesForBothDialects) {
   EXPECT_NE(std::find(postgres.begin(), postgres.end(),
                       R"(CREATE UNIQUE INDEX "power_unique_idx" ON "power" ("name", "kind"))"),
             postgres.end());
-  const auto sqlite = orm::create_schema_sql(model.schema(), Dialect::sqlite);
+  const auto sqlite = migration::create_schema_sql(model.schema(), Dialect::sqlite);
   // users before profile and _hero, team before _hero, _hero and power before hero_power.
   auto position = [&](const std::string& table) {
     const std::string prefix = "CREATE TABLE \"" + table + "\"";

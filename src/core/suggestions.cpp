@@ -1,5 +1,5 @@
 // Implementation of the typo suggestions used in configuration error messages.
-#include "suggestions.hpp"
+#include "core/internal/suggestions.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -13,7 +13,7 @@
 #include <string_view>
 
 #include "conduit/db/database.hpp"
-#include "db/db_test_support.hpp"
+#include "support/db_test_support.hpp"
 
 namespace conduit::orm::testing {
 

@@ -1,10 +1,11 @@
 // SQL DDL for an orm::Schema, per dialect: the statements that create every table with its
 // columns, indexes, multi-column unique sets and foreign keys, and those that drop them.
-// This is what `db generate` will write into the first migration and what tests and the
-// demo run until migrations land.
+// Migrations use it for create_table operations and TestDatabase for a fresh schema; the
+// ALTER statements of the other operations are in migration_sql.hpp, so all DDL lives in
+// the migration module.
 //
-//   for (const std::string& sql : orm::create_schema_sql(model.schema(), db->dialect())) ...
-//   co_await orm::create_schema(*db, model.schema());      // the same, executed in order
+//   for (const std::string& sql : migration::create_schema_sql(model.schema(), db->dialect())) ...
+//   co_await migration::create_schema(*db, model.schema());  // the same, executed in order
 //
 // Output is deterministic (tables sorted by name, columns and indexes in declaration
 // order) so generated files are stable. Identifiers are double-quoted on both dialects.
@@ -55,7 +56,10 @@
 #include "conduit/db/database.hpp"
 #include "conduit/orm/schema.hpp"
 
-namespace conduit::orm {
+namespace conduit::migration {
+
+using orm::Schema;
+using orm::SchemaColumn;
 
 // The SQL type of `column` (without constraints) in `dialect`.
 std::string column_sql_type(const SchemaColumn& column, db::Dialect dialect);
@@ -71,4 +75,4 @@ std::vector<std::string> drop_schema_sql(const Schema& schema, db::Dialect diale
 // itself: run it on a Transaction for all or nothing.
 Task<void> create_schema(db::Executor& executor, const Schema& schema);
 
-}  // namespace conduit::orm
+}  // namespace conduit::migration

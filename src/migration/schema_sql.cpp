@@ -1,7 +1,7 @@
 // SQL DDL generation for orm::Schema (see schema_sql.hpp for the per-dialect decisions).
 //
 // Thread-safety: pure functions.
-#include "conduit/orm/schema_sql.hpp"
+#include "conduit/migration/schema_sql.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -10,13 +10,15 @@
 #include <string_view>
 #include <utility>
 
-#include "conduit/orm/detail/query_sql.hpp"
+#include "conduit/db/dialect.hpp"
 
-namespace conduit::orm {
+namespace conduit::migration {
+
+using namespace conduit::orm;
 
 namespace {
 
-using detail::quote_identifier;
+using db::quote_identifier;
 
 bool is_sqlite(db::Dialect dialect) { return dialect == db::Dialect::sqlite; }
 
@@ -259,4 +261,4 @@ Task<void> create_schema(db::Executor& executor, const Schema& schema) {
   for (const std::string& sql : statements) co_await executor.execute(sql);
 }
 
-}  // namespace conduit::orm
+}  // namespace conduit::migration

@@ -23,9 +23,9 @@
 #include "conduit/orm/data_model.hpp"
 #include "conduit/orm/orm.hpp"
 #include "conduit/orm/query.hpp"
-#include "conduit/orm/schema_sql.hpp"
-#include "db/db_test_support.hpp"
-#include "dialect_test.hpp"
+#include "conduit/migration/schema_sql.hpp"
+#include "support/db_test_support.hpp"
+#include "support/dialect_test.hpp"
 
 namespace ddl_models {
 
@@ -82,6 +82,9 @@ namespace {
 
 using testing::dialect_name;
 using testing::DialectTest;
+using migration::column_sql_type;
+using migration::create_schema;
+using migration::drop_schema_sql;
 
 using ddl_models::DdlItem;
 using ddl_models::DdlOwner;

@@ -1,6 +1,10 @@
 // The io_context of the event loop running on this thread, for awaitables (timers,
 // database sockets) that must resume on the loop that awaited them.
 //
+// A declared internal interface of core (src/core/internal/): the app module sets it per
+// loop; db and migration read it. Not installed, and never included by a public header,
+// since it brings in Asio.
+//
 // Thread-safety: thread-local; set by EventLoop::run for its own thread.
 #pragma once
 

@@ -1,5 +1,8 @@
 // Internal: "did you mean ...?" for misspelt keys and enumerator names.
 //
+// A declared internal interface of core (src/core/internal/), used by the configuration
+// reader and the migration file reader.
+//
 // Thread-safety: pure functions.
 #pragma once
 
