@@ -20,6 +20,7 @@
 #include <stdexcept>
 
 #include "conduit/core/log.hpp"
+#include "conduit/http/controller.hpp"
 #include "core/current_loop.hpp"
 
 namespace conduit::detail {
