@@ -18,4 +18,5 @@ install(FILES
   ${CMAKE_CURRENT_BINARY_DIR}/conduitConfig.cmake
   ${CMAKE_CURRENT_BINARY_DIR}/conduitConfigVersion.cmake
   cmake/ConduitDependencies.cmake
+  cmake/ConduitApplication.cmake
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/conduit)

@@ -1,6 +1,8 @@
 // Implementation of the demo's channel.
 #include "heroes_channel.hpp"
 
+#include "conduit/config/configuration.hpp"
+#include "conduit/db/database.hpp"
 #include "conduit/http/file_controller.hpp"
 #include "conduit/http/router.hpp"
 #include "conduit/orm/data_model.hpp"

@@ -6,9 +6,16 @@
 #include <memory>
 
 #include "conduit/app/application_channel.hpp"
-#include "conduit/db/database.hpp"
-#include "conduit/orm/data_model.hpp"
 #include "heroes_config.hpp"
+
+// Named only by pointer and reference here: main.cpp, which includes this header, need not
+// parse the database and ORM headers (heroes_channel.cpp includes them).
+namespace conduit::db {
+class Database;
+}
+namespace conduit::orm {
+class DataModel;
+}
 
 namespace heroes {
 

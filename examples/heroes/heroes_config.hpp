@@ -1,4 +1,5 @@
-// The demo's configuration file, declared once: config.yaml maps onto these structs.
+// The demo's configuration file, declared once: config.yaml maps onto these structs
+// (conduit::load_config in heroes_channel.cpp reads it).
 //
 // Thread-safety: plain values.
 #pragma once
@@ -8,7 +9,6 @@
 #include <optional>
 #include <string>
 
-#include "conduit/config/configuration.hpp"
 #include "conduit/config/database_configuration.hpp"
 
 namespace heroes {

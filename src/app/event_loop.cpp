@@ -21,6 +21,7 @@
 #include <stdexcept>
 
 #include "conduit/core/log.hpp"
+#include "conduit/http/controller.hpp"
 #include "core/internal/current_loop.hpp"
 
 namespace conduit::app::detail {

@@ -45,6 +45,7 @@
 #include "app/request_reader.hpp"
 #include "app/response_writer.hpp"
 #include "conduit/core/log.hpp"
+#include "conduit/http/controller.hpp"
 #include "conduit/http/gzip.hpp"
 #include "conduit/http/http_error.hpp"
 

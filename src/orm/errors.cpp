@@ -6,6 +6,7 @@
 
 #include <string_view>
 
+#include "conduit/http/response.hpp"
 #include "conduit/orm/relationships.hpp"
 
 namespace conduit::orm {

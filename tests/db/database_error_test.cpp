@@ -1,6 +1,7 @@
 // Tests for the mapping of raw PostgreSQL and SQLite errors to DatabaseError kinds,
 // HTTP statuses and bodies, and for the redaction of passwords, without a database.
 #include "conduit/db/database_error.hpp"
+#include "conduit/http/response.hpp"
 
 #include <gtest/gtest.h>
 

@@ -3,6 +3,7 @@
 // errors and their HTTP mapping, transactions (commit, exception, Rollback), the bounded
 // wait for a busy connection, timeouts, and abandoned coroutines.
 #include "conduit/db/database.hpp"
+#include "conduit/http/response.hpp"
 
 #include <gtest/gtest.h>
 

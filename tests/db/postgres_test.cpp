@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "conduit/db/database.hpp"
+#include "conduit/http/response.hpp"
 #include "support/db_test_support.hpp"
 #include "postgres_fixture.hpp"
 

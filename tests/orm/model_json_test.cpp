@@ -10,6 +10,7 @@
 #include <chrono>
 #include <string>
 
+#include "conduit/http/response.hpp"
 #include "support/test_models.hpp"
 
 namespace {

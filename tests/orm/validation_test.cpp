@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "conduit/http/response.hpp"
 #include "support/test_models.hpp"
 
 namespace {

@@ -16,9 +16,13 @@
 
 #include "conduit/app/application_options.hpp"
 #include "conduit/core/task.hpp"
-#include "conduit/http/controller.hpp"
 
 namespace conduit {
+
+// Only a pointer to the controller tree is named here: a channel's header (included by the
+// application's main.cpp) need not parse http/controller.hpp and Boost.JSON. The file that
+// builds the tree includes "conduit/http/router.hpp" (or controller.hpp) itself.
+class Controller;
 
 class ApplicationChannel {
  public:

@@ -35,12 +35,14 @@
 #include <string>
 #include <string_view>
 
-#include "conduit/config/config_context.hpp"
-#include "conduit/config/config_error.hpp"
 #include "conduit/config/config_field.hpp"
-#include "conduit/config/config_node.hpp"
 
 namespace conduit {
+
+// from_config takes these by reference only; a channel header that holds a
+// DatabaseConfiguration member need not parse the configuration machinery.
+class ConfigContext;
+class ConfigNode;
 
 enum class DatabaseKind { postgresql, sqlite };
 BOOST_DESCRIBE_ENUM(DatabaseKind, postgresql, sqlite)

@@ -7,7 +7,10 @@
 // Thread-safety: every function is safe to call from any thread.
 #pragma once
 
-#include <fmt/format.h>
+// fmt/core.h (not format.h, twice its size) is enough for format_string and fmt::format
+// of the built-in types; a caller that formats with fmt::join, chrono or its own
+// fmt::formatter includes the fmt header that defines those.
+#include <fmt/core.h>
 
 #include <chrono>
 #include <cstddef>

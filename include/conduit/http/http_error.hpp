@@ -4,14 +4,23 @@
 // into its response. This is the one place where library errors become HTTP: modules
 // throw typed errors that derive from HttpError or are mapped to one by the server.
 //
-// Thread-safety: a plain value type.
+// The response is held behind a shared pointer so this header (and database_error.hpp,
+// orm/errors.hpp, every header that only names the error types) needs only a declaration
+// of Response, not response.hpp and Boost.JSON; code that builds or reads the response
+// includes "conduit/http/response.hpp" itself. Sharing it also makes copying the exception
+// (which throw/catch may do) cheap and non-throwing.
+//
+// Thread-safety: a plain value type; copies share one immutable response.
 #pragma once
 
 #include <exception>
+#include <memory>
 #include <string>
 #include <string_view>
 
-#include "conduit/http/response.hpp"
+namespace conduit {
+class Response;
+}
 
 namespace conduit {
 
@@ -21,8 +30,8 @@ class HttpError : public std::exception {
   HttpError(int status, std::string_view message);
   explicit HttpError(Response response);
 
-  const Response& response() const noexcept { return response_; }
-  int status() const noexcept { return response_.status(); }
+  const Response& response() const noexcept { return *response_; }
+  int status() const noexcept;
   const char* what() const noexcept override { return message_.c_str(); }
   // Whoever raised the error has already logged its cause (e.g. a database pool that
   // logs an outage once, not once per request): Controller::receive then adds no line.
@@ -30,7 +39,7 @@ class HttpError : public std::exception {
   void mark_logged() noexcept { logged_ = true; }
 
  private:
-  Response response_;
+  std::shared_ptr<const Response> response_;
   std::string message_;
   bool logged_ = false;
 };

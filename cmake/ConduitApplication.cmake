@@ -1,0 +1,86 @@
+# conduit_add_application(NAME SOURCES src... [PCH_FROM other_app] [NO_PCH])
+#
+# Sets up an application binary the way conduit recommends, so that editing one source
+# file rebuilds in seconds:
+#   - C++20 without extensions, and conduit's warning set (-Werror with CONDUIT_WERROR);
+#   - a precompiled header of conduit's heavy public headers (CONDUIT_APPLICATION_PCH:
+#     Boost.JSON, the router, the ORM, ...), parsed once per build instead of once per
+#     source file; PCH_FROM reuses another application target's PCH (REUSE_FROM) instead of
+#     building a second identical one;
+#   - links conduit::conduit, with lld when the compiler can use it (linking is most of
+#     a one-file rebuild);
+#   - in the application's own project, puts the binary where the `conduit` tool looks for
+#     it: <top build dir>/NAME (the tool runs build/NAME, build/bin/NAME or bin/NAME of the
+#     project named in project()), and installs it to bin/.
+#
+# Included by conduitConfig.cmake (find_package(conduit)) and by conduit's own
+# CMakeLists.txt, so the same call works against an installed conduit and in-tree.
+include_guard(GLOBAL)
+include(CheckLinkerFlag)
+
+# The headers an application's sources almost always reach; precompiling them costs one
+# parse (a few seconds) per build and saves that parse in every source file. Angle form,
+# so they resolve through conduit's include directory in-tree and installed.
+set(CONDUIT_APPLICATION_PCH
+    <boost/json.hpp>
+    <conduit/app/application.hpp>
+    <conduit/config/configuration.hpp>
+    <conduit/db/database.hpp>
+    <conduit/http/router.hpp>
+    <conduit/http/resource_controller.hpp>
+    <conduit/http/file_controller.hpp>
+    <conduit/orm/orm.hpp>
+    <conduit/orm/managed_object_controller.hpp>
+    <conduit/core/log.hpp>)
+
+function(conduit_add_application name)
+  cmake_parse_arguments(ARG "NO_PCH" "PCH_FROM" "SOURCES" ${ARGN})
+  if(NOT ARG_SOURCES)
+    message(FATAL_ERROR "conduit_add_application(${name}): SOURCES is required")
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_compile_features(${name} PRIVATE cxx_std_20)
+  set_target_properties(${name} PROPERTIES CXX_EXTENSIONS OFF)
+  target_link_libraries(${name} PRIVATE conduit::conduit)
+
+  target_compile_options(${name} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor)
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+    # GCC bug 105329: a false -Wrestrict inside libstdc++'s std::string operator+.
+    target_compile_options(${name} PRIVATE -Wno-restrict)
+  endif()
+  if(CONDUIT_WERROR)
+    target_compile_options(${name} PRIVATE -Werror)
+  endif()
+
+  if(ARG_PCH_FROM)
+    target_precompile_headers(${name} REUSE_FROM ${ARG_PCH_FROM})
+  elseif(NOT ARG_NO_PCH)
+    target_precompile_headers(${name} PRIVATE ${CONDUIT_APPLICATION_PCH})
+  endif()
+
+  # The default linker (ld.bfd) takes seconds on conduit's static libraries; lld well
+  # under one. Checked once per build tree.
+  if(NOT DEFINED CACHE{CONDUIT_APPLICATION_LLD})
+    check_linker_flag(CXX -fuse-ld=lld conduit_lld_works)
+    set(CONDUIT_APPLICATION_LLD ${conduit_lld_works} CACHE BOOL
+        "Link conduit applications with lld")
+  endif()
+  if(CONDUIT_APPLICATION_LLD)
+    target_link_options(${name} PRIVATE -fuse-ld=lld)
+  endif()
+
+  # In the application's own project (not an example inside conduit's tree, whose paths
+  # the docs name), the conduit tool finds the binary as build/<project name>: the top of
+  # the build tree, whatever directory the call is in; a project that sets its own output
+  # directory keeps it. Installing puts it in bin/, the tool's other place to look.
+  if(PROJECT_IS_TOP_LEVEL)
+    if(NOT CMAKE_RUNTIME_OUTPUT_DIRECTORY)
+      set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR})
+    endif()
+    if(NOT name STREQUAL CMAKE_PROJECT_NAME)
+      message(STATUS "conduit_add_application(${name}): the conduit tool runs the binary "
+                     "named after project() (${CMAKE_PROJECT_NAME}); for this one pass --app")
+    endif()
+    install(TARGETS ${name} RUNTIME DESTINATION bin)
+  endif()
+endfunction()
