@@ -1,6 +1,7 @@
 // Implementation of the non-template parts of conduit/http/bindings.hpp: body decoding,
 // value lookup and Conduit's error wording. Per-request state only; thread-safe.
 #include "conduit/http/bindings.hpp"
+#include "conduit/http/response.hpp"
 
 #include <fmt/format.h>
 

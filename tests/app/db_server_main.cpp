@@ -11,6 +11,7 @@
 
 #include "conduit/app/application.hpp"
 #include "conduit/db/database.hpp"
+#include "conduit/http/controller.hpp"
 #include "conduit/http/http_error.hpp"
 
 namespace {

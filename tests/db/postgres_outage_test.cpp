@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "conduit/db/database.hpp"
+#include "conduit/http/response.hpp"
 #include "db/postgres/pg_socket.hpp"
 #include "support/db_test_support.hpp"
 #include "postgres_fixture.hpp"
