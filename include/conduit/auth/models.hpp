@@ -1,0 +1,131 @@
+// The managed OAuth 2.0 storage models, with Conduit's tables and column names so that a
+// database written by a Conduit (Dart) server is read here unchanged (conduit.md §5.1):
+//   _authclient   AuthClient         (id TEXT PK, hashedSecret, salt, redirectURI, allowedScope)
+//   _authtoken    AuthToken<Owner>   (codes and tokens; one row per grant)
+//   the app's     ResourceOwner base (username, hashedPassword, salt)
+//
+// An application declares its user model by extending ResourceOwner, and registers the
+// three models together:
+//
+//   struct User : conduit::auth::ResourceOwner {
+//     std::string email;
+//     static constexpr auto table = "_user";
+//     // Extra options go after the owner's own (a plain `columns` would hide them):
+//     static constexpr auto columns = conduit::auth::resource_owner_columns({
+//         {.member = "email", .unique = true},
+//     });
+//   };
+//   BOOST_DESCRIBE_STRUCT(User, (conduit::auth::ResourceOwner), (email))
+//   using Token = conduit::auth::AuthToken<User>;
+//   auto model = orm::DataModel::of<User, conduit::auth::AuthClient, Token>();
+//
+// Beyond Conduit: code, accessToken and refreshToken hold token_digest(...) of the values
+// handed out (token.hpp), never the values themselves.
+//
+// Thread-safety: type declarations; instances are plain values.
+#pragma once
+
+#include <boost/describe/class.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "conduit/orm/orm.hpp"
+
+namespace conduit::auth {
+
+// A client application (Conduit's ManagedAuthClient). A public client has no secret.
+struct AuthClient {
+  // The client identifier, chosen when the client is added (e.g. "com.example.app").
+  std::string id;
+  // hash_password(secret, salt) (password.hpp); null for a public client.
+  std::optional<std::string> hashed_secret;
+  std::optional<std::string> salt;
+  // Where the authorization-code and implicit flows redirect; null if the client uses neither.
+  std::optional<std::string> redirect_uri;
+  // Space-separated scopes (parse_scope_list); null if the client does not use scopes.
+  std::optional<std::string> allowed_scope;
+
+  static constexpr auto table = "_authclient";
+  static constexpr orm::Column columns[] = {
+      {.member = "id", .primary_key = true},
+      {.member = "hashed_secret", .name = "hashedSecret", .omit_by_default = true},
+      {.member = "salt", .omit_by_default = true},
+      {.member = "redirect_uri", .name = "redirectURI"},
+      {.member = "allowed_scope", .name = "allowedScope"},
+  };
+};
+BOOST_DESCRIBE_STRUCT(AuthClient, (), (id, hashed_secret, salt, redirect_uri, allowed_scope))
+
+// The base of the application's user model (Conduit's ResourceOwnerTableDefinition).
+struct ResourceOwner {
+  std::int64_t id = 0;
+  std::string username;
+  // hash_password(password, salt) (password.hpp); both left out of JSON by default.
+  std::string hashed_password;
+  std::string salt;
+
+  static constexpr orm::Column columns[] = {
+      {.member = "username", .unique = true, .indexed = true},
+      {.member = "hashed_password", .name = "hashedPassword", .omit_by_default = true},
+      {.member = "salt", .omit_by_default = true},
+  };
+};
+BOOST_DESCRIBE_STRUCT(ResourceOwner, (), (id, username, hashed_password, salt))
+
+// ResourceOwner's column options followed by `extra` (the derived model's own options), as
+// one list for the derived model's `columns` member.
+template <std::size_t N>
+constexpr std::array<orm::Column, std::size(ResourceOwner::columns) + N> resource_owner_columns(
+    const orm::Column (&extra)[N]) {
+  std::array<orm::Column, std::size(ResourceOwner::columns) + N> out{};
+  std::size_t i = 0;
+  for (const orm::Column& column : ResourceOwner::columns) out[i++] = column;
+  for (const orm::Column& column : extra) out[i++] = column;
+  return out;
+}
+
+// An authorization code or an access token (with its refresh token) issued to `Owner`
+// through a client (Conduit's ManagedAuthToken). A code row has `code` set and no tokens
+// until it is exchanged.
+template <class Owner>
+struct AuthToken {
+  std::int64_t id = 0;
+  // token_digest(...) of the authorization code, access token and refresh token.
+  std::optional<std::string> code;
+  std::optional<std::string> access_token;
+  std::optional<std::string> refresh_token;
+  // Space-separated granted scopes; null when the client does not use scopes.
+  std::optional<std::string> scope;
+  orm::Timestamp issue_date{};
+  orm::Timestamp expiration_date{};
+  // "bearer" for tokens; null for a code not yet exchanged.
+  std::optional<std::string> type;
+  orm::BelongsTo<Owner> resource_owner;
+  orm::BelongsTo<AuthClient> client;
+
+  static constexpr auto table = "_authtoken";
+  static constexpr orm::Column columns[] = {
+      {.member = "code", .unique = true, .indexed = true},
+      {.member = "access_token", .name = "accessToken", .unique = true, .indexed = true},
+      {.member = "refresh_token", .name = "refreshToken", .unique = true, .indexed = true},
+      {.member = "issue_date", .name = "issueDate"},
+      {.member = "expiration_date", .name = "expirationDate", .indexed = true},
+      {.member = "type", .indexed = true},
+      {.member = "resource_owner",
+       .name = "resourceOwner_id",
+       .required = true,
+       .on_delete = orm::DeleteRule::cascade},
+      {.member = "client", .required = true, .on_delete = orm::DeleteRule::cascade},
+  };
+
+  BOOST_DESCRIBE_CLASS(AuthToken, (),
+                       (id, code, access_token, refresh_token, scope, issue_date, expiration_date,
+                        type, resource_owner, client),
+                       (), ())
+};
+
+}  // namespace conduit::auth
