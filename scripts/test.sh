@@ -18,6 +18,11 @@ scripts/install-deps.sh
 scripts/check-boundaries.sh
 jobs=$(nproc)
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+# Paths inside the checkout are hashed relative to the build directory, and the build
+# directory itself is not hashed (the sanitizer build has -g), so a clone in another
+# folder (CI's) reuses what an earlier build of the same sources compiled.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-true}
 
 build_and_test() {
   local dir=$1
