@@ -43,7 +43,7 @@ void write_and_reparse(const Response& response, std::string_view request_id, bo
                        bool keep_alive) {
   std::string wire;
   conduit::app::detail::WireContext context{"Sun, 06 Nov 1994 08:49:37 GMT", request_id, head,
-                                       keep_alive};
+                                            keep_alive};
   conduit::app::detail::append_response(wire, response, context);
 
   http::response_parser<http::string_body> parser;

@@ -7,8 +7,8 @@
 namespace conduit {
 namespace {
 
-std::string format_error(const std::string& file, int line, int column,
-                         const std::string& key_path, const std::string& message) {
+std::string format_error(const std::string& file, int line, int column, const std::string& key_path,
+                         const std::string& message) {
   std::string out = file;
   // A line means nothing without the file it is in.
   if (!file.empty() && line > 0) {

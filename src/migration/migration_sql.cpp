@@ -11,9 +11,9 @@
 #include <utility>
 #include <variant>
 
+#include "conduit/db/dialect.hpp"
 #include "conduit/migration/migration_error.hpp"
 #include "conduit/migration/replay.hpp"
-#include "conduit/db/dialect.hpp"
 #include "conduit/migration/schema_sql.hpp"
 #include "migration/migration_sql_support.hpp"
 
@@ -178,7 +178,8 @@ std::vector<std::string> create_tables_sql(const std::vector<Operation>& operati
         continue;
       }
       // The table without its foreign keys, which follow every table of the run.
-      append(out, migration::create_schema_sql(orm::Schema{{*keyless.find_table(table.name)}}, dialect));
+      append(out,
+             migration::create_schema_sql(orm::Schema{{*keyless.find_table(table.name)}}, dialect));
       for (const orm::SchemaColumn& column : table.columns) {
         if (column.relationship) keys.push_back(detail::add_foreign_key_sql(table.name, column));
       }

@@ -42,8 +42,9 @@ Task<void> fill(DatabaseConfiguration configuration, TestDatabase::Source source
       co_await upgrade(*database, read_migration_directory(files->directory));
     } else {
       const orm::Schema& schema = std::get<TestDatabase::FromModel>(source).schema;
-      co_await database->transaction(
-          [&](db::Transaction& tx) -> Task<void> { co_await migration::create_schema(tx, schema); });
+      co_await database->transaction([&](db::Transaction& tx) -> Task<void> {
+        co_await migration::create_schema(tx, schema);
+      });
     }
   } catch (...) {
     failure = std::current_exception();

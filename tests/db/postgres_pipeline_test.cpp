@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "conduit/db/database.hpp"
-#include "support/db_test_support.hpp"
 #include "postgres_fixture.hpp"
+#include "support/db_test_support.hpp"
 
 namespace conduit::db {
 namespace {

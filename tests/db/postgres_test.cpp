@@ -16,8 +16,8 @@
 
 #include "conduit/db/database.hpp"
 #include "conduit/http/response.hpp"
-#include "support/db_test_support.hpp"
 #include "postgres_fixture.hpp"
+#include "support/db_test_support.hpp"
 
 namespace conduit::db {
 namespace {

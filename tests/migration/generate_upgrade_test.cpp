@@ -18,7 +18,6 @@ namespace {
 
 class GenerateUpgradeTest : public MigrationDbTest {
  protected:
-
   // generate + upgrade + catalog + validate for one model version.
   void evolve_to(const orm::Schema& model, const Renames& renames = {}) {
     GenerateOptions options;
@@ -34,7 +33,8 @@ class GenerateUpgradeTest : public MigrationDbTest {
         << "catalog:  " << boost::json::serialize(orm::to_json(catalog.schema))
         << "\nexpected: " << boost::json::serialize(orm::to_json(wanted));
     EXPECT_TRUE(validate_migrations(dir_.path(), model).valid());
-    EXPECT_TRUE(generate_migration(dir_.path(), model).file.empty()) << "a second generate wrote a file";
+    EXPECT_TRUE(generate_migration(dir_.path(), model).file.empty())
+        << "a second generate wrote a file";
   }
 
   conduit::test::TempDir dir_{"generate"};

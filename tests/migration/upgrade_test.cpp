@@ -11,8 +11,8 @@
 #include "conduit/migration/migration_error.hpp"
 #include "conduit/migration/migrator.hpp"
 #include "conduit/migration/test_database.hpp"
-#include "support/db_test_support.hpp"
 #include "migration_db.hpp"
+#include "support/db_test_support.hpp"
 
 namespace conduit::migration::testing {
 namespace {

@@ -20,8 +20,8 @@
 
 #include "conduit/http/http_error.hpp"
 #include "conduit/http/resource_controller.hpp"
-#include "support/resource_test_support.hpp"
 #include "orm/managed_object_support.hpp"
+#include "support/resource_test_support.hpp"
 #include "support/test_models.hpp"
 
 namespace dto {

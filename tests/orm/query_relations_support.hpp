@@ -22,10 +22,10 @@
 #include <vector>
 
 #include "conduit/db/database.hpp"
+#include "conduit/migration/schema_sql.hpp"
 #include "conduit/orm/data_model.hpp"
 #include "conduit/orm/orm.hpp"
 #include "conduit/orm/query.hpp"
-#include "conduit/migration/schema_sql.hpp"
 #include "support/dialect_test.hpp"
 #include "support/test_models.hpp"
 
