@@ -19,10 +19,8 @@
 #include <string_view>
 
 namespace conduit {
-class Response;
-}
 
-namespace conduit {
+class Response;
 
 class HttpError : public std::exception {
  public:
