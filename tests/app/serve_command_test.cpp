@@ -282,6 +282,13 @@ TEST(ConduitTool, FindsTheBinaryFromTheProjectName) {
 // Out of file descriptors, accept fails until a connection closes: one warning for the
 // whole episode (not one per 50 ms retry), one line when accepting works again.
 TEST(ServeCommand, RunningOutOfFileDescriptorsIsLoggedOncePerEpisode) {
+#if defined(__SANITIZE_ADDRESS__)
+  // The sanitizers' runtime checks whether memory is readable through a pipe; with every
+  // descriptor taken it cannot make one, and UBSan then reports a valid Boost.System
+  // category as an object with an invalid vptr and stops the server. The Release build runs
+  // this test.
+  GTEST_SKIP() << "needs a process that has no descriptor left, which the sanitizers cannot run in";
+#endif
   ChildProcess::Options o;
   o.argv = {"/bin/sh", "-c",
             std::string("ulimit -n 40 && exec ") + TEST_SERVER_BINARY +
