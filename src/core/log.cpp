@@ -1,6 +1,10 @@
 // Implementation of conduit::log.
 #include "conduit/core/log.hpp"
 
+// format.h, not only the header's core.h: format_to_n is a template whose instantiation
+// must come from here. Left to libfmt's copy, a clang-built conduit (the fuzzers) does not
+// link against Debian's GCC-built libfmt (the two mangle it differently).
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <atomic>
