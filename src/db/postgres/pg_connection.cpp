@@ -8,6 +8,10 @@
 #include <boost/asio/ip/address.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
 #include <new>
 #include <thread>
 
@@ -67,15 +71,58 @@ bool is_self_connected(int fd) noexcept {
                     std::begin(b.sin6_addr.s6_addr));
 }
 
+// Cancel requests are sent from detached threads (PQcancel blocks). A shutdown cancels
+// what still runs and then the process exits: without a wait, it could end before a thread
+// has sent its request, and the server would go on with a statement nobody waits for (a
+// backend in pg_sleep does not notice that its client left). So the process, at exit, waits
+// a bounded time for the requests still being sent.
+class CancelsInFlight {
+ public:
+  void started() {
+    std::lock_guard lock(mutex_);
+    ++count_;
+  }
+  void finished() {
+    std::lock_guard lock(mutex_);
+    if (--count_ == 0) done_.notify_all();
+  }
+  void wait(std::chrono::milliseconds at_most) {
+    std::unique_lock lock(mutex_);
+    done_.wait_for(lock, at_most, [this] { return count_ == 0; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable done_;
+  int count_ = 0;
+};
+
+// Never destroyed, so a request still being sent after the wait gave up stays safe.
+CancelsInFlight& cancels_in_flight() {
+  static CancelsInFlight* cancels = [] {
+    auto* made = new CancelsInFlight;
+    std::atexit([] { cancels_in_flight().wait(std::chrono::seconds(1)); });
+    return made;
+  }();
+  return *cancels;
+}
+
 void send_cancel(PGconn* conn) noexcept {
   PGcancel* cancel = pq().PQgetCancel(conn);
   if (!cancel) return;
   try {
-    std::thread([cancel] {
-      char error[256];
-      pq().PQcancel(cancel, error, sizeof error);
-      pq().PQfreeCancel(cancel);
-    }).detach();
+    cancels_in_flight().started();
+    try {
+      std::thread([cancel] {
+        char error[256];
+        pq().PQcancel(cancel, error, sizeof error);
+        pq().PQfreeCancel(cancel);
+        cancels_in_flight().finished();
+      }).detach();
+    } catch (...) {
+      cancels_in_flight().finished();
+      throw;
+    }
   } catch (...) {
     pq().PQfreeCancel(cancel);
   }
