@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "auth/auth_http_test_support.hpp"
 
@@ -101,7 +102,7 @@ TEST_P(AuthTokenEndpointTest, ClientAuthenticationFailures) {
   EXPECT_EQ(error(unknown), "invalid_client");
 
   // A malformed or missing Authorization header: 400 invalid_client, as Conduit.
-  for (std::string header : {"Authorization: Basic !!!\r\n", "Authorization: Bearer abc\r\n",
+  for (std::string header : std::vector<std::string>{"Authorization: Basic !!!\r\n", "Authorization: Bearer abc\r\n",
                              "Authorization: basic " + base64("com.conf:s3cret") + "\r\n",
                              "Authorization: Basic " + base64("no-colon") + "\r\n"}) {
     auto malformed = post_form("/auth/token", "grant_type=password&username=bob&password=pw", header);

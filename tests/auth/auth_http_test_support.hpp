@@ -63,7 +63,7 @@ using conduit::testing::HttpResponse;
 inline std::atomic<std::int64_t> g_clock_offset_seconds{0};
 
 // Echoes what the Authorizer attached.
-inline boost::json::object describe(const Authorization* authorization) {
+inline boost::json::object describe_authorization(const Authorization* authorization) {
   boost::json::object out;
   if (!authorization) return out;
   out["client_id"] = authorization->client_id;
@@ -80,7 +80,7 @@ class HeroController : public ResourceController {
     post<&HeroController::create>().scopes({"heroes", "user"});
     get<&HeroController::get_one>();
   }
-  Task<Response> list(Request& request) { co_return Response::ok(describe(authorization(request))); }
+  Task<Response> list(Request& request) { co_return Response::ok(describe_authorization(authorization(request))); }
   Task<Response> create(Request&) { co_return Response::ok(boost::json::object{{"created", true}}); }
   Task<Response> get_one(Path<"id", std::int64_t> id) {
     co_return Response::ok(boost::json::object{{"id", id.value}});
@@ -114,10 +114,16 @@ class AuthChannel : public ApplicationChannel {
     }
     server_ = std::make_shared<AuthServer>(database_, server_options);
 
-    co_await server_->add_client({"com.conf", "s3cret"}, "https://client.example/cb?x=1");
-    co_await server_->add_client({"com.public", std::nullopt}, "https://public.example/cb");
-    co_await server_->add_client({"com.plain", "kid"});
-    co_await server_->add_client({"com.scoped", "sc"}, "https://scoped.example/cb",
+    // Named arguments: GCC 12 destroys braced temporaries of a co_await expression too
+    // early.
+    const ClientCredentials confidential{"com.conf", "s3cret"};
+    const ClientCredentials public_client{"com.public", std::nullopt};
+    const ClientCredentials plain{"com.plain", "kid"};
+    const ClientCredentials scoped{"com.scoped", "sc"};
+    co_await server_->add_client(confidential, "https://client.example/cb?x=1");
+    co_await server_->add_client(public_client, "https://public.example/cb");
+    co_await server_->add_client(plain);
+    co_await server_->add_client(scoped, "https://scoped.example/cb",
                                  parse_scope_list("heroes user"));
 
     auth_http_test::User user;
@@ -141,7 +147,7 @@ class AuthChannel : public ApplicationChannel {
           return "<p>custom " + html_escape(p.client_id) + "</p>";
         });
     auto echo = [](Request& request) -> Task<Response> {
-      co_return Response::ok(describe(authorization(request)));
+      co_return Response::ok(describe_authorization(authorization(request)));
     };
     router->route("/me").link<Authorizer>(Authorizer::bearer(server_)).link_function(echo);
     router->route("/scoped")
