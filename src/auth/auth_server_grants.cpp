@@ -133,11 +133,14 @@ Task<TokenResponse> AuthServer::password_grant(const ClientCredentials& client,
   const std::int64_t owner = co_await impl_->authenticate_owner(client.id, username, password,
                                                                 AuthErrorCode::invalid_grant);
   std::vector<AuthScope> scopes = Impl::validated_scopes(stored, scope);
-  co_return co_await impl_->issue_token(NewGrant{.owner_id = owner,
-                                                 .client_id = stored.id,
-                                                 .scopes = std::move(scopes),
-                                                 .lifetime = options_.password_token_lifetime,
-                                                 .with_refresh_token = !stored.is_public()});
+  // Built outside the co_await: GCC 12 mishandles non-trivial temporaries in one.
+  const NewGrant grant{.owner_id = owner,
+                       .client_id = stored.id,
+                       .scopes = std::move(scopes),
+                       .lifetime = options_.password_token_lifetime,
+                       .with_refresh_token = !stored.is_public()};
+  TokenResponse response = co_await impl_->issue_token(grant);
+  co_return response;
 }
 
 Task<TokenResponse> AuthServer::refresh_grant(const ClientCredentials& client,
@@ -278,11 +281,14 @@ Task<TokenResponse> AuthServer::client_credentials_grant(const ClientCredentials
                                   " WHERE \"client_id\" = $1 AND \"resourceOwner_id\" IS NULL"
                                   " AND \"expirationDate\" <= $2",
                               stored.id, impl_->now());
-  co_return co_await impl_->issue_token(NewGrant{.owner_id = std::nullopt,
-                                                 .client_id = stored.id,
-                                                 .scopes = std::move(scopes),
-                                                 .lifetime = options_.client_token_lifetime,
-                                                 .with_refresh_token = false});
+  // Built outside the co_await: GCC 12 mishandles non-trivial temporaries in one.
+  const NewGrant grant{.owner_id = std::nullopt,
+                       .client_id = stored.id,
+                       .scopes = std::move(scopes),
+                       .lifetime = options_.client_token_lifetime,
+                       .with_refresh_token = false};
+  TokenResponse response = co_await impl_->issue_token(grant);
+  co_return response;
 }
 
 Task<std::string> AuthServer::issue_authorization_code(const AuthorizationRequest& request) {
@@ -338,11 +344,14 @@ Task<TokenResponse> AuthServer::issue_implicit_token(const AuthorizationRequest&
       request.client_id, request.username, request.password, AuthErrorCode::access_denied);
   std::vector<AuthScope> scopes = Impl::validated_scopes(*stored, request.scope);
   // A token in a URL fragment: short-lived and never with a refresh token (RFC 6749 §4.2.2).
-  co_return co_await impl_->issue_token(NewGrant{.owner_id = owner,
-                                                 .client_id = stored->id,
-                                                 .scopes = std::move(scopes),
-                                                 .lifetime = options_.code_token_lifetime,
-                                                 .with_refresh_token = false});
+  // Built outside the co_await: GCC 12 mishandles non-trivial temporaries in one.
+  const NewGrant grant{.owner_id = owner,
+                       .client_id = stored->id,
+                       .scopes = std::move(scopes),
+                       .lifetime = options_.code_token_lifetime,
+                       .with_refresh_token = false};
+  TokenResponse response = co_await impl_->issue_token(grant);
+  co_return response;
 }
 
 }  // namespace conduit::auth

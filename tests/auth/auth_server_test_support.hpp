@@ -71,15 +71,21 @@ class AuthServerTest : public orm::testing::DialectTest {
     return std::make_unique<AuthServer>(std::move(database), options());
   }
 
-  // A second AuthServer on a Database of its own, as another process would have.
-  AuthServer& other_server() {
-    if (!other_server_) {
+  // A second Database on the same data (its own connection on PostgreSQL), as another
+  // process would have.
+  std::shared_ptr<db::Database> other_db() {
+    if (!other_db_) {
       other_db_ = db::Database::open(
           postgres() ? db::testing::postgres_config() : db::testing::sqlite_memory_config(),
           db::DatabaseOptions{.max_connections = 1});
       if (postgres()) run(other_db_->execute_script("SET search_path TO " + schema_));
-      other_server_ = make_server(other_db_);
     }
+    return other_db_;
+  }
+
+  // An AuthServer on other_db().
+  AuthServer& other_server() {
+    if (!other_server_) other_server_ = make_server(other_db());
     return *other_server_;
   }
 
