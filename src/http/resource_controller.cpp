@@ -8,7 +8,9 @@
 #include <cstdlib>
 #include <typeinfo>
 
+#include "conduit/core/log.hpp"
 #include "conduit/http/http_error.hpp"
+#include "conduit/http/scope_grant.hpp"
 
 namespace conduit {
 
@@ -55,7 +57,7 @@ void ResourceController::will_decode_request_body(Request&) {}
 
 void ResourceController::did_decode_request_body(Request&, DecodedBody&) {}
 
-void ResourceController::add_operation(Operation entry, unsigned body_formats) {
+std::size_t ResourceController::add_operation(Operation entry, unsigned body_formats) {
   entry.method = upper(entry.method);
   for (std::size_t i = 0; i < operations_.size(); ++i) {
     const Operation& existing = operations_[i];
@@ -75,6 +77,34 @@ void ResourceController::add_operation(Operation entry, unsigned body_formats) {
   if (body_formats & detail::kFormBody) accept("application/x-www-form-urlencoded");
   if (body_formats & detail::kMultipartBody) accept("multipart/form-data");
   operations_.push_back(std::move(entry));
+  return operations_.size() - 1;
+}
+
+std::optional<Response> ResourceController::check_scopes(const Request& request,
+                                                         const Operation& entry) const {
+  if (entry.scopes.empty()) return std::nullopt;
+  const ScopeGrant* grant = scope_grant(request);
+  if (!grant) {
+    // A programming error, not the client's: say so once, not once per request.
+    if (!entry.reported_missing_grant) {
+      entry.reported_missing_grant = true;
+      log::error(
+          "{}: operation {} declares scopes but no authorizer is linked in front of it; it "
+          "answers 500 until one is",
+          class_name(), describe(entry, static_cast<std::size_t>(&entry - operations_.data())));
+    }
+    return Response(500);
+  }
+  std::string required;
+  bool covered = true;
+  for (const auto& scope : entry.scopes) {
+    if (!required.empty()) required += ' ';
+    required += scope;
+    if (covered && !grant->covers(scope)) covered = false;
+  }
+  if (covered) return std::nullopt;
+  return Response::json(403,
+                        boost::json::object{{"error", "insufficient_scope"}, {"scope", required}});
 }
 
 const ResourceController::Operation* ResourceController::find_operation(
@@ -121,6 +151,9 @@ Task<Outcome> ResourceController::handle(Request& request) {
     Response response = Response::error(405, "method not allowed");
     response.set_header("Allow", allowed_methods(request));
     co_return response;
+  }
+  if (auto refused = check_scopes(request, *selected)) {
+    co_return std::move(*refused);
   }
 
   DecodedBody body;

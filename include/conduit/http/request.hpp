@@ -93,6 +93,9 @@ class Request {
 
   // Values upstream controllers attach for downstream ones (e.g. an authorization).
   std::map<std::string, std::any, std::less<>>& attachments() noexcept { return attachments_; }
+  const std::map<std::string, std::any, std::less<>>& attachments() const noexcept {
+    return attachments_;
+  }
 
   // ---- filled by the server (and by tests) -----------------------------------------------
   // The setters copy into the existing strings, so a reused Request keeps its capacity.

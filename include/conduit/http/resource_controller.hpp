@@ -25,7 +25,8 @@
 //
 // Request handling, in Conduit's order: will_process_request (may answer) -> 415 when a
 // non-empty body has a Content-Type not in accepted_content_types() -> 405 with `Allow`
-// when no operation matches -> body decoding (between the two body hooks) -> bindings,
+// when no operation matches -> the operation's scopes (OperationHandle::scopes: 403, or
+// 500 without an authorizer in front) -> body decoding (between the two body hooks) -> bindings,
 // every failure collected into one 400 -> the operation. Unlike Conduit, 405 and 415 carry
 // a JSON {"error": ...} body, like every other client error.
 //
@@ -227,52 +228,75 @@ class ResourceController : public Controller {
   // `operation` is a member function pointer of this controller's class or a callable;
   // either returns Task<Response> and takes bindings and/or Request&. `name` is used in
   // error messages.
+  // Registration returns a handle that declares what the operation needs:
+  //   get<&HeroController::list>().scopes({"heroes.readonly"});
+  // It holds the controller and the operation's index, so it stays valid while further
+  // operations are registered.
+  class OperationHandle {
+   public:
+    // Conduit's @Scope: a request must be granted every scope (by an authorizer linked in
+    // front, such as auth::Authorizer::bearer) or gets 403 {"error":"insufficient_scope",
+    // "scope":"<the scopes, space-separated>"}; without an authorizer in front the
+    // operation answers 500 and logs the mistake once.
+    OperationHandle& scopes(std::vector<std::string> required) {
+      controller_->operations_[index_].scopes = std::move(required);
+      return *this;
+    }
+
+   private:
+    friend class ResourceController;
+    OperationHandle(ResourceController& controller, std::size_t index)
+        : controller_(&controller), index_(index) {}
+    ResourceController* controller_;
+    std::size_t index_;
+  };
+
   template <class F>
-  void operation(std::string_view method, F fn, std::string_view name = {});
+  OperationHandle operation(std::string_view method, F fn, std::string_view name = {});
   template <auto Fn>
-  void operation(std::string_view method) {
-    operation(method, Fn, detail::function_name<Fn>());
+  OperationHandle operation(std::string_view method) {
+    return operation(method, Fn, detail::function_name<Fn>());
   }
 
   template <class F>
-  void get(F f, std::string_view name = {}) {
-    operation("GET", std::move(f), name);
+  OperationHandle get(F f, std::string_view name = {}) {
+    return operation("GET", std::move(f), name);
   }
   template <class F>
-  void post(F f, std::string_view name = {}) {
-    operation("POST", std::move(f), name);
+  OperationHandle post(F f, std::string_view name = {}) {
+    return operation("POST", std::move(f), name);
   }
   template <class F>
-  void put(F f, std::string_view name = {}) {
-    operation("PUT", std::move(f), name);
+  OperationHandle put(F f, std::string_view name = {}) {
+    return operation("PUT", std::move(f), name);
   }
   template <class F>
-  void patch(F f, std::string_view name = {}) {
-    operation("PATCH", std::move(f), name);
+  OperationHandle patch(F f, std::string_view name = {}) {
+    return operation("PATCH", std::move(f), name);
   }
   template <class F>
-  void del(F f, std::string_view name = {}) {
-    operation("DELETE", std::move(f), name);
+  OperationHandle del(F f, std::string_view name = {}) {
+    return operation("DELETE", std::move(f), name);
   }
   template <auto Fn>
-  void get() {
-    operation<Fn>("GET");
+  OperationHandle get() {
+    return operation<Fn>("GET");
   }
   template <auto Fn>
-  void post() {
-    operation<Fn>("POST");
+  OperationHandle post() {
+    return operation<Fn>("POST");
   }
   template <auto Fn>
-  void put() {
-    operation<Fn>("PUT");
+  OperationHandle put() {
+    return operation<Fn>("PUT");
   }
   template <auto Fn>
-  void patch() {
-    operation<Fn>("PATCH");
+  OperationHandle patch() {
+    return operation<Fn>("PATCH");
   }
   template <auto Fn>
-  void del() {
-    operation<Fn>("DELETE");
+  OperationHandle del() {
+    return operation<Fn>("DELETE");
   }
 
  private:
@@ -282,11 +306,20 @@ class ResourceController : public Controller {
     std::vector<std::string> path_variables;  // sorted
     std::string name;
     Invoker invoke;
+    // Scopes an authorizer in front must have granted (all of them); see scope_grant.hpp.
+    std::vector<std::string> scopes;
+    // Whether the missing-authorizer error was logged (once per operation); a diagnostic,
+    // not part of the operation's meaning, so it may change on a const table.
+    mutable bool reported_missing_grant = false;
   };
 
   template <class... Args, class Call>
-  void add(std::string_view method, std::string_view name, detail::ArgList<Args...>, Call call);
-  void add_operation(Operation entry, unsigned body_formats);
+  std::size_t add(std::string_view method, std::string_view name, detail::ArgList<Args...>,
+                  Call call);
+  // Adds the operation; returns its index.
+  std::size_t add_operation(Operation entry, unsigned body_formats);
+  // 403 or 500 when the operation's scopes are not granted; nullopt when they are.
+  std::optional<Response> check_scopes(const Request& request, const Operation& entry) const;
 
   const Operation* find_operation(const Request& request) const;
   std::string allowed_methods(const Request& request) const;
@@ -299,8 +332,8 @@ class ResourceController : public Controller {
 };
 
 template <class... Args, class Call>
-void ResourceController::add(std::string_view method, std::string_view name,
-                             detail::ArgList<Args...>, Call call) {
+std::size_t ResourceController::add(std::string_view method, std::string_view name,
+                                    detail::ArgList<Args...>, Call call) {
   static_assert(detail::check_operation_parameters<Args...>());
   constexpr auto variables = detail::path_variables<Args...>();
   constexpr unsigned body_formats = (detail::ArgOf<Args>::body_formats | ... | 0u);
@@ -312,11 +345,12 @@ void ResourceController::add(std::string_view method, std::string_view name,
     return detail::invoke_operation<Args...>(request, body, call,
                                              std::index_sequence_for<Args...>{});
   };
-  add_operation(std::move(entry), body_formats);
+  return add_operation(std::move(entry), body_formats);
 }
 
 template <class F>
-void ResourceController::operation(std::string_view method, F fn, std::string_view name) {
+ResourceController::OperationHandle ResourceController::operation(std::string_view method, F fn,
+                                                                  std::string_view name) {
   if constexpr (std::is_member_function_pointer_v<F>) {
     using Signature = detail::OperationSignature<F>;
     static_assert(Signature::valid,
@@ -326,16 +360,20 @@ void ResourceController::operation(std::string_view method, F fn, std::string_vi
                   "register member functions of this controller's class");
     auto* self = dynamic_cast<C*>(this);
     if (!self) throw std::logic_error("operation registered on a controller of another class");
-    add(method, name, typename Signature::Args{},
-        [self, fn](auto&&... args) { return (self->*fn)(std::forward<decltype(args)>(args)...); });
+    return OperationHandle(
+        *this, add(method, name, typename Signature::Args{}, [self, fn](auto&&... args) {
+          return (self->*fn)(std::forward<decltype(args)>(args)...);
+        }));
   } else {
     using Signature = detail::OperationSignature<decltype(&F::operator())>;
     static_assert(Signature::valid,
                   "an operation callable returns Task<Response> and takes bindings");
     // Shared so the callable outlives every task started from it, however the table moves.
     auto callable = std::make_shared<F>(std::move(fn));
-    add(method, name, typename Signature::Args{},
-        [callable](auto&&... args) { return (*callable)(std::forward<decltype(args)>(args)...); });
+    return OperationHandle(
+        *this, add(method, name, typename Signature::Args{}, [callable](auto&&... args) {
+          return (*callable)(std::forward<decltype(args)>(args)...);
+        }));
   }
 }
 
