@@ -118,10 +118,14 @@ int add_client(const AuthFlags& flags) {
     }
     bool rejected = false;
     std::string reason;
+    // Arguments are built before the co_await: GCC 12 mishandles temporaries of a
+    // conditional expression inside a co_await's operand.
+    auth::ClientCredentials credentials{flags.id, std::nullopt};
+    if (has_secret) credentials.secret = flags.secret;
+    std::optional<std::string> redirect_uri;
+    if (has_redirect) redirect_uri = flags.redirect_uri;
     try {
-      auth::ClientCredentials credentials{flags.id, has_secret ? flags.secret : std::nullopt};
-      co_await server.add_client(
-          credentials, has_redirect ? flags.redirect_uri : std::optional<std::string>(), scopes);
+      co_await server.add_client(credentials, std::move(redirect_uri), scopes);
     } catch (const auth::AuthServerError& error) {
       rejected = true;
       reason = error.what();
