@@ -26,6 +26,7 @@
 
 #include "conduit/auth/auth_server.hpp"
 #include "conduit/auth/scope.hpp"
+#include "conduit/core/log.hpp"
 #include "conduit/db/database.hpp"
 #include "conduit/db/database_error.hpp"
 
@@ -265,6 +266,9 @@ void add_auth_command(CLI::App& app, AuthFlags& flags) {
 
 int run_auth_command(CLI::App& app, const ApplicationSpec& spec, const AuthFlags& flags) {
   CLI::App* auth = app.get_subcommand("auth");
+  // The database layer's warnings are for servers (an unreachable database is "retrying
+  // with backoff"); a command reports its one failure line itself.
+  log::set_level(log::Level::error);
   try {
     if (auth->got_subcommand("add-client")) return add_client(flags);
     if (auth->got_subcommand("set-scope")) return set_scope(flags);

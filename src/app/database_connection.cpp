@@ -147,7 +147,10 @@ int with_database(const ConnectionFlags& flags,
   } catch (const migration::MigrationError& error) {
     return fail_line(error.what());
   } catch (const db::UnavailableError& error) {
-    return fail_line(fmt::format("cannot reach the database {}: {}", where, error.what()));
+    return fail_line(fmt::format(
+        "cannot reach the database {}: {} (check that the server runs and that --connect, "
+        "--database-config, config.yaml or DATABASE_URL names it)",
+        where, error.what()));
   } catch (const ConfigError& error) {
     return fail_line(error.what());
   } catch (const std::exception& error) {

@@ -362,6 +362,8 @@ TEST(AuthCommand, AnUnreachableDatabaseIsOneLineWithoutThePassword) {
     EXPECT_EQ(result.status, 1);
     EXPECT_EQ(lines(result.err), 1u) << result.err;
     EXPECT_TRUE(contains(result.err, "*** cannot reach the database")) << result.err;
+    EXPECT_TRUE(contains(result.err, "check that the server runs")) << result.err;
+    EXPECT_EQ(result.out, "");  // no log lines either
     EXPECT_FALSE(contains(result.err + result.out, "hunter2")) << result.err;
     EXPECT_FALSE(contains(result.err + result.out, kSecret)) << result.err;
   }
