@@ -96,8 +96,10 @@ TEST(AuthModels, TokenTableIsConduits) {
       {.name = "issueDate", .type = ColumnType::timestamp},
       {.name = "expirationDate", .type = ColumnType::timestamp, .indexed = true},
       type,
+      // Nullable, unlike Conduit's: a client_credentials token has no owner.
       {.name = "resourceOwner_id",
        .type = ColumnType::big_integer,
+       .nullable = true,
        .indexed = true,
        .relationship =
            ForeignKey{.table = "_user", .column = "id", .on_delete = DeleteRule::cascade}},
@@ -106,6 +108,8 @@ TEST(AuthModels, TokenTableIsConduits) {
        .indexed = true,
        .relationship =
            ForeignKey{.table = "_authclient", .column = "id", .on_delete = DeleteRule::cascade}},
+      // PKCE, beyond Conduit.
+      text("codeChallenge"),
   };
   ASSERT_EQ(table->columns.size(), expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {

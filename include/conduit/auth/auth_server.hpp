@@ -179,9 +179,11 @@ class AuthServer {
   std::string hash_password(std::string_view password, std::string_view salt) const;
 
   // ---- clients ---------------------------------------------------------------------
-  // Adds a client; a secret is stored hashed with a fresh salt. Throws AuthServerError
-  // (invalid_request) for a redirect URI without a secret (Conduit's rule) or an id that
-  // exists; ScopeError for a bad scope list.
+  // Adds a client; a secret is stored hashed with a fresh salt (an empty secret is none: a
+  // public client). Throws AuthServerError (invalid_request) for an empty id or an id that
+  // exists; ScopeError for a bad scope list. Unlike Conduit, a public client may have a
+  // redirect URI: it uses the code flow with PKCE (RFC 7636, RFC 8252), which is required
+  // of it.
   Task<void> add_client(const ClientCredentials& client,
                         std::optional<std::string> redirect_uri = std::nullopt,
                         std::vector<AuthScope> allowed_scopes = {});
@@ -199,8 +201,7 @@ class AuthServer {
   Task<TokenResponse> password_grant(const ClientCredentials& client, std::string_view username,
                                      std::string_view password,
                                      std::optional<std::string_view> scope);
-  Task<TokenResponse> refresh_grant(const ClientCredentials& client,
-                                    std::string_view refresh_token,
+  Task<TokenResponse> refresh_grant(const ClientCredentials& client, std::string_view refresh_token,
                                     std::optional<std::string_view> scope);
   // The verifier is required when the code was issued with a challenge (RFC 7636 S256).
   Task<TokenResponse> authorization_code_grant(const ClientCredentials& client,

@@ -16,11 +16,17 @@
 //     });
 //   };
 //   BOOST_DESCRIBE_STRUCT(User, (conduit::auth::ResourceOwner), (email))
-//   using Token = conduit::auth::AuthToken<User>;
-//   auto model = orm::DataModel::of<User, conduit::auth::AuthClient, Token>();
+//   // The owner, AuthClient, AuthToken<User> and AuthAttempt, then the app's own models:
+//   auto model = conduit::auth::AuthModels<User>::data_model<Note>();
+//   // (the same as orm::DataModel::of<User, conduit::auth::AuthClient,
+//   //                                   conduit::auth::AuthToken<User>,
+//   //                                   conduit::auth::AuthAttempt, Note>())
 //
 // Beyond Conduit: code, accessToken and refreshToken hold token_digest(...) of the values
-// handed out (token.hpp), never the values themselves.
+// handed out (token.hpp), never the values themselves; _authtoken has a nullable
+// codeChallenge column (PKCE) and its resourceOwner_id is nullable (a client_credentials
+// token has no owner); the _authattempt table (AuthAttempt) counts failed attempts for the
+// brute-force brake.
 //
 // Thread-safety: type declarations; instances are plain values.
 #pragma once
@@ -104,8 +110,13 @@ struct AuthToken {
   orm::Timestamp expiration_date{};
   // "bearer" for tokens; null for a code not yet exchanged.
   std::optional<std::string> type;
+  // Null for a client_credentials token, which no resource owner granted (Conduit's column
+  // is NOT NULL: it has no such grant).
   orm::BelongsTo<Owner> resource_owner;
   orm::BelongsTo<AuthClient> client;
+  // PKCE (RFC 7636): the S256 code_challenge sent with the authorization request, checked
+  // against the code_verifier when the code is exchanged; null without PKCE.
+  std::optional<std::string> code_challenge;
 
   static constexpr auto table = "_authtoken";
   static constexpr orm::Column columns[] = {
@@ -117,15 +128,45 @@ struct AuthToken {
       {.member = "type", .indexed = true},
       {.member = "resource_owner",
        .name = "resourceOwner_id",
-       .required = true,
        .on_delete = orm::DeleteRule::cascade},
       {.member = "client", .required = true, .on_delete = orm::DeleteRule::cascade},
+      {.member = "code_challenge", .name = "codeChallenge"},
   };
 
   BOOST_DESCRIBE_CLASS(AuthToken, (),
                        (id, code, access_token, refresh_token, scope, issue_date, expiration_date,
-                        type, resource_owner, client),
+                        type, resource_owner, client, code_challenge),
                        (), ())
+};
+
+// Failed authentication attempts in the current window, for the brake (AuthServer,
+// BrakeOptions): one row per client id ("client:<id>") and per username
+// ("username:<name>"). Kept in the database so that every process behind a router counts
+// together. Not in Conduit.
+struct AuthAttempt {
+  std::string id;
+  std::int32_t failures = 0;
+  // When the current window began; a failure after window_start + window starts a new one.
+  orm::Timestamp window_start{};
+
+  static constexpr auto table = "_authattempt";
+  static constexpr orm::Column columns[] = {
+      {.member = "id", .primary_key = true},
+      {.member = "window_start", .name = "windowStart"},
+  };
+};
+BOOST_DESCRIBE_STRUCT(AuthAttempt, (), (id, failures, window_start))
+
+// The managed-auth models for the resource-owner model `Owner`, to register with the
+// application's own: AuthModels<User>::data_model<Note, Tag>() is
+// orm::DataModel::of<User, AuthClient, AuthToken<User>, AuthAttempt, Note, Tag>().
+template <class Owner>
+struct AuthModels {
+  using Token = AuthToken<Owner>;
+  template <class... AppModels>
+  static orm::DataModel data_model() {
+    return orm::DataModel::of<Owner, AuthClient, AuthToken<Owner>, AuthAttempt, AppModels...>();
+  }
 };
 
 }  // namespace conduit::auth
