@@ -189,8 +189,7 @@ int list_clients(const AuthFlags& flags) {
     std::vector<Row> rows;
     rows.push_back({"ID", "Type", "Redirect URI", "Allowed scopes"});
     for (const auth::ClientInfo& c : clients) {
-      rows.push_back({c.id, c.is_public ? "public" : "confidential",
-                      c.redirect_uri.value_or("-"),
+      rows.push_back({c.id, c.is_public ? "public" : "confidential", c.redirect_uri.value_or("-"),
                       c.allowed_scopes.empty() ? "-" : auth::to_string(c.allowed_scopes)});
     }
     std::size_t w_id = 0, w_type = 0, w_redirect = 0;

@@ -125,10 +125,9 @@ class AuthCommandTest : public ::testing::TestWithParam<db::Dialect> {
         id));
     if (result.size() == 0) return std::nullopt;
     auto row = result.front();
-    return StoredClient{row.get<std::optional<std::string>>(0),
-                        row.get<std::optional<std::string>>(1),
-                        row.get<std::optional<std::string>>(2),
-                        row.get<std::optional<std::string>>(3)};
+    return StoredClient{
+        row.get<std::optional<std::string>>(0), row.get<std::optional<std::string>>(1),
+        row.get<std::optional<std::string>>(2), row.get<std::optional<std::string>>(3)};
   }
 
   conduit::test::TempDir dir_{"auth-command"};
@@ -153,9 +152,10 @@ TEST_P(AuthCommandTest, AddsAPublicClientWithoutSecretOrSalt) {
 }
 
 TEST_P(AuthCommandTest, AddsAConfidentialClientWhoseHashVerifiesWithItsRounds) {
-  auto added = app({"auth", "add-client", "-i", "com.app.standard", "-s", kSecret, "-r",
-                    "https://app.example/cb", "--allowed-scopes", "user user:email  profile.readonly",
-                    "--hash-rounds", "7", "--hash-length", "24", "--hash-function", "sha256"});
+  auto added =
+      app({"auth", "add-client", "-i", "com.app.standard", "-s", kSecret, "-r",
+           "https://app.example/cb", "--allowed-scopes", "user user:email  profile.readonly",
+           "--hash-rounds", "7", "--hash-length", "24", "--hash-function", "sha256"});
   ASSERT_EQ(added.status, 0) << added.err;
   EXPECT_TRUE(contains(added.out, "-- Client with ID 'com.app.standard' has been added."));
   EXPECT_TRUE(contains(added.out,
@@ -199,7 +199,8 @@ TEST_P(AuthCommandTest, RefusesADuplicateIdAndLeavesTheFirstClient) {
 
 TEST_P(AuthCommandTest, SetScopeCollapsesAndNamesAnUnknownClient) {
   ASSERT_EQ(app({"auth", "add-client", "--id", "scoped", "--allowed-scopes", "a"}).status, 0);
-  auto updated = app({"auth", "set-scope", "--id", "scoped", "--scopes", "abc abc:def abc.readonly x"});
+  auto updated =
+      app({"auth", "set-scope", "--id", "scoped", "--scopes", "abc abc:def abc.readonly x"});
   ASSERT_EQ(updated.status, 0) << updated.err;
   EXPECT_TRUE(contains(updated.out, "-- Client with ID 'scoped' has been updated.")) << updated.out;
   EXPECT_EQ(stored("scoped")->allowed_scope, "abc x");
@@ -235,7 +236,8 @@ TEST_P(AuthCommandTest, BadInputIsOneLineAndWritesNothing) {
   EXPECT_EQ(lines(redirect_only.err), 1u);
   EXPECT_TRUE(contains(redirect_only.err, "must have a client secret")) << redirect_only.err;
 
-  auto md5 = app({"auth", "add-client", "--id", "x", "--secret", kSecret, "--hash-function", "md5"});
+  auto md5 =
+      app({"auth", "add-client", "--id", "x", "--secret", kSecret, "--hash-function", "md5"});
   EXPECT_EQ(md5.status, 1);
   EXPECT_EQ(lines(md5.err), 1u);
   EXPECT_TRUE(contains(md5.err, "only sha256")) << md5.err;
@@ -357,8 +359,9 @@ TEST(AuthCommand, AnUnreachableDatabaseIsOneLineWithoutThePassword) {
   conduit::test::TempDir dir("auth-command");
   const auto started = std::chrono::steady_clock::now();
   for (const char* binary : {HEROES_BINARY, CONDUIT_CLI_BINARY}) {
-    auto result = run_in(dir, {binary, "auth", "add-client", "--id", "x", "--secret", kSecret,
-                               "--connect", "postgres://u:hunter2@127.0.0.1:1/db?connect_timeout=5"});
+    auto result =
+        run_in(dir, {binary, "auth", "add-client", "--id", "x", "--secret", kSecret, "--connect",
+                     "postgres://u:hunter2@127.0.0.1:1/db?connect_timeout=5"});
     EXPECT_EQ(result.status, 1);
     EXPECT_EQ(lines(result.err), 1u) << result.err;
     EXPECT_TRUE(contains(result.err, "*** cannot reach the database")) << result.err;
@@ -388,9 +391,9 @@ TEST(AuthCommand, HelpListsTheCommands) {
     }
     auto add = run_in(dir, {binary, "auth", "add-client", "--help"});
     EXPECT_EQ(add.status, 0) << add.err;
-    for (const char* flag : {"--id", "--secret", "--redirect-uri", "--allowed-scopes",
-                             "--hash-rounds", "--hash-length", "--hash-function", "--connect",
-                             "--database-config", "--ssl-mode"}) {
+    for (const char* flag :
+         {"--id", "--secret", "--redirect-uri", "--allowed-scopes", "--hash-rounds",
+          "--hash-length", "--hash-function", "--connect", "--database-config", "--ssl-mode"}) {
       EXPECT_TRUE(contains(add.out, flag)) << binary << ": " << add.out;
     }
   }
