@@ -325,8 +325,9 @@ TEST_P(AuthCommandTest, TheToolRunsThemWithoutAnApplicationBinary) {
   EXPECT_FALSE(stored("com.tool"));
 }
 
-// The database may also come from $DATABASE_URL, as on Heroku.
-TEST_P(AuthCommandTest, TakesTheDatabaseFromDatabaseUrl) {
+// The database may also come from $DATABASE_URL, as on Heroku, or from config.yaml's
+// `database` key, exactly as for `db upgrade`.
+TEST_P(AuthCommandTest, TakesTheDatabaseFromDatabaseUrlOrConfigYaml) {
   ChildProcess::Options o;
   o.argv = {CONDUIT_CLI_BINARY, "auth", "add-client", "--id", "from.env"};
   o.working_directory = dir_.string();
@@ -335,6 +336,26 @@ TEST_P(AuthCommandTest, TakesTheDatabaseFromDatabaseUrl) {
   auto result = run_command(o, 60s);
   ASSERT_EQ(result.status, 0) << result.err;
   EXPECT_TRUE(stored("from.env"));
+
+  dir_.write("config.yaml", "database: \"" + url_ + "\"\n");
+  auto from_config = app({"auth", "add-client", "--id", "from.config"}, /*connect=*/false);
+  ASSERT_EQ(from_config.status, 0) << from_config.err;
+  EXPECT_TRUE(stored("from.config"));
+}
+
+// With an application binary, the tool hands the command to it.
+TEST_P(AuthCommandTest, TheToolForwardsToTheApplicationBinary) {
+  ChildProcess::Options o;
+  o.argv = {CONDUIT_CLI_BINARY, "auth", "add-client", "--id", "via.app", "--connect", url_};
+  o.working_directory = dir_.string();
+  o.unset_env = {"DATABASE_URL"};
+  o.env = {{"CONDUIT_APP", HEROES_BINARY}};
+  auto result = run_command(o, 60s);
+  ASSERT_EQ(result.status, 0) << result.err;
+  EXPECT_TRUE(stored("via.app"));
+  o.argv = {CONDUIT_CLI_BINARY, "auth", "--help"};
+  auto help = run_command(o, 60s);
+  EXPECT_TRUE(contains(help.out, "heroes auth")) << help.out;  // the application answered
 }
 
 std::string dialect_name(const ::testing::TestParamInfo<db::Dialect>& param) {
