@@ -3,11 +3,12 @@
 //   <app> serve [-p PORT] [-a ADDRESS] [-n THREADS] [-c CONFIG] [--ssl-certificate-path F
 //               --ssl-key-path F] [--ipv6-only] [--trust-proxy] [--log-level L]
 //   <app> db generate|upgrade|validate|list|get-version|schema ...   (db_command.cpp)
+//   <app> auth add-client|set-scope|list-clients|remove-client ...  (auth_command.cpp)
 //
 // Flags and defaults follow `conduit serve`; `$PORT` is honoured when --port is absent,
 // as Heroku starts web dynos with it. Errors print one line starting with "***" that
-// names the problem and how to fix it, and exit 1. Further commands (auth, document)
-// register here as they land.
+// names the problem and how to fix it, and exit 1. Further commands (document) register
+// here as they land.
 //
 // Thread-safety: called once from main().
 #include <CLI/CLI.hpp>
@@ -16,6 +17,7 @@
 #include <exception>
 #include <filesystem>
 
+#include "app/auth_command.hpp"
 #include "app/db_command.hpp"
 #include "conduit/app/application.hpp"
 #include "conduit/core/log.hpp"
@@ -139,6 +141,8 @@ int run(int argc, char** argv, const ApplicationSpec& spec) {
   add_serve_command(app, serve_flags);
   app::detail::DbFlags db_flags;
   app::detail::add_db_command(app, db_flags);
+  app::detail::AuthFlags auth_flags;
+  app::detail::add_auth_command(app, auth_flags);
   auto is_command = [&app](const char* name) {
     for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
       if (sub->get_name() == name) return true;
@@ -162,6 +166,7 @@ int run(int argc, char** argv, const ApplicationSpec& spec) {
   }
   if (app.got_subcommand("serve")) return serve(spec, serve_flags);
   if (app.got_subcommand("db")) return app::detail::run_db_command(app, spec, db_flags);
+  if (app.got_subcommand("auth")) return app::detail::run_auth_command(app, spec, auth_flags);
   return fail("no command given (run '" + spec.name + " --help' for usage)");
 }
 

@@ -11,21 +11,19 @@
 
 #include <boost/json/fwd.hpp>
 
+#include "app/database_connection.hpp"
 #include "conduit/app/application.hpp"
 
 namespace conduit::app::detail {
 
-struct DbFlags {
+// The connection options are database_connection.hpp's, shared with the auth commands.
+struct DbFlags : ConnectionFlags {
   std::string migration_directory = "migrations";
   // generate
   std::string name;
   std::vector<std::string> rename_tables;
   std::vector<std::string> rename_columns;
-  // connecting commands
-  std::string connect;
-  std::string database_config;
-  std::string config_path = "config.yaml";
-  std::string ssl_mode;
+  // upgrade
   double statement_timeout_seconds = 1800;
   // schema
   bool machine = false;

@@ -7,9 +7,10 @@
 //   --app PATH (before or after the command), $CONDUIT_APP, or the project in the current
 //   directory (-d/--directory DIR): the name in CMakeLists.txt's project(NAME ...), looked
 //   for as bin/NAME, build/NAME, build/bin/NAME (bin/ is where the buildpack installs).
-// `db upgrade`, `db get-version` and `db list` need only the migration files and a
-// database, not the data model: without an application binary the tool runs them itself
-// (a release phase may run before or without the project's build output).
+// `db upgrade`, `db get-version`, `db list` and every `auth` command need only the
+// migration files and a database, not the data model: without an application binary the
+// tool runs them itself (a release phase or a Heroku one-off dyno may run before or without
+// the project's build output, and has no compiler).
 // Errors print one line starting with "***" and exit 1.
 //
 // Thread-safety: single-threaded.
@@ -47,7 +48,10 @@ void print_usage() {
       "conduit: build and run conduit web applications\n\n"
       "Usage: conduit [--app PATH] [-d DIR] <command> [arguments]\n\n"
       "Commands (run by the project's application binary):\n"
-      "  serve      Serve the application (see 'conduit serve --help')\n\n"
+      "  serve      Serve the application (see 'conduit serve --help')\n"
+      "  db         Migrations: generate, upgrade, validate, list, get-version, schema\n"
+      "  auth       OAuth 2.0 clients: add-client, set-scope, list-clients, remove-client\n"
+      "             (db upgrade|get-version|list and auth also run without the binary)\n\n"
       "Options:\n"
       "  --app PATH         the application binary, before or after the command\n"
       "                     (default: $CONDUIT_APP, else found from the project's\n"
@@ -129,11 +133,15 @@ int main(int argc, char** argv) {
   if (!app) {
     if (const char* env = std::getenv("CONDUIT_APP"); env && *env) app = env;
   }
-  // The db commands that need no data model run here when there is no binary to run.
+  // The commands that need no data model run here when there is no binary to run.
   auto run_here = [&]() -> std::optional<int> {
-    if (command != "db" || i + 1 >= argc) return std::nullopt;
-    const std::string sub = argv[i + 1];
-    if (sub != "upgrade" && sub != "get-version" && sub != "list") return std::nullopt;
+    if (command == "db") {
+      if (i + 1 >= argc) return std::nullopt;
+      const std::string sub = argv[i + 1];
+      if (sub != "upgrade" && sub != "get-version" && sub != "list") return std::nullopt;
+    } else if (command != "auth") {
+      return std::nullopt;
+    }
     std::vector<char*> db_args = {argv[0]};
     for (int j = i; j < argc; ++j) db_args.push_back(argv[j]);
     conduit::ApplicationSpec spec;
