@@ -104,11 +104,14 @@ class AuthServerError : public std::runtime_error {
   AuthServerError(AuthErrorCode code, std::string detail = {},
                   std::optional<std::chrono::seconds> retry_after = std::nullopt);
   AuthErrorCode code() const noexcept { return code_; }
+  // The detail alone (what() is "code: detail"), e.g. "Client ID 'x' already exists.".
+  const std::string& detail() const noexcept { return detail_; }
   // Set when the brake refused the attempt: the controller answers 429 with Retry-After.
   const std::optional<std::chrono::seconds>& retry_after() const noexcept { return retry_after_; }
 
  private:
   AuthErrorCode code_;
+  std::string detail_;
   std::optional<std::chrono::seconds> retry_after_;
 };
 
