@@ -101,11 +101,6 @@ int add_client(const AuthFlags& flags) {
   }
   const bool has_secret = flags.secret.has_value() && !flags.secret->empty();
   const bool has_redirect = flags.redirect_uri.has_value() && !flags.redirect_uri->empty();
-  if (has_redirect && !has_secret) {
-    return fail_line(
-        "A client with a redirectURI must have a client secret: pass --secret too (a public "
-        "client has neither)");
-  }
   std::vector<auth::AuthScope> scopes;
   try {
     scopes = parse_scopes(flags.allowed_scopes);
@@ -147,7 +142,9 @@ int add_client(const AuthFlags& flags) {
           "The client secret has been hashed. You must store it elsewhere, as it cannot be "
           "retrieved.");
     } else {
-      detail_line("It is a public client: it has no secret.");
+      detail_line(has_redirect ? "It is a public client: it has no secret, and its "
+                                 "authorization-code flow requires PKCE (S256)."
+                               : "It is a public client: it has no secret.");
     }
     if (has_redirect) detail_line("Redirect URI: " + *flags.redirect_uri);
     if (!scopes.empty()) detail_line("Allowed scopes: " + auth::to_string(scopes));

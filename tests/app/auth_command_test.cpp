@@ -231,10 +231,15 @@ TEST_P(AuthCommandTest, BadInputIsOneLineAndWritesNothing) {
   EXPECT_EQ(no_id.status, 1);
   EXPECT_EQ(no_id.err, "*** Option --id required.\n");
 
-  auto redirect_only = app({"auth", "add-client", "--id", "x", "--redirect-uri", "https://a/cb"});
-  EXPECT_EQ(redirect_only.status, 1);
-  EXPECT_EQ(lines(redirect_only.err), 1u);
-  EXPECT_TRUE(contains(redirect_only.err, "must have a client secret")) << redirect_only.err;
+  // Unlike Conduit, a public client may have a redirect URI: the code flow with PKCE
+  // (docs/differences.md). It is added, without secret or salt.
+  auto redirect_only =
+      app({"auth", "add-client", "--id", "pkce.app", "--redirect-uri", "https://a/cb"});
+  EXPECT_EQ(redirect_only.status, 0) << redirect_only.err;
+  auto pkce_row = stored("pkce.app");
+  ASSERT_TRUE(pkce_row);
+  EXPECT_EQ(pkce_row->redirect_uri, "https://a/cb");
+  EXPECT_FALSE(pkce_row->hashed_secret);
 
   auto md5 =
       app({"auth", "add-client", "--id", "x", "--secret", kSecret, "--hash-function", "md5"});
