@@ -102,10 +102,12 @@ TEST_P(AuthTokenEndpointTest, ClientAuthenticationFailures) {
   EXPECT_EQ(error(unknown), "invalid_client");
 
   // A malformed or missing Authorization header: 400 invalid_client, as Conduit.
-  for (std::string header : std::vector<std::string>{"Authorization: Basic !!!\r\n", "Authorization: Bearer abc\r\n",
-                             "Authorization: basic " + base64("com.conf:s3cret") + "\r\n",
-                             "Authorization: Basic " + base64("no-colon") + "\r\n"}) {
-    auto malformed = post_form("/auth/token", "grant_type=password&username=bob&password=pw", header);
+  for (std::string header :
+       std::vector<std::string>{"Authorization: Basic !!!\r\n", "Authorization: Bearer abc\r\n",
+                                "Authorization: basic " + base64("com.conf:s3cret") + "\r\n",
+                                "Authorization: Basic " + base64("no-colon") + "\r\n"}) {
+    auto malformed =
+        post_form("/auth/token", "grant_type=password&username=bob&password=pw", header);
     EXPECT_EQ(malformed.status, 400) << header;
     EXPECT_EQ(error(malformed), "invalid_client") << header;
   }
