@@ -25,6 +25,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,5 +63,10 @@ class Authorizer : public Controller {
 
 // The authorization an Authorizer in front attached to the request, or nullptr.
 const Authorization* authorization(const Request& request) noexcept;
+
+// The client credentials of the request's `Authorization: Basic ...` header, or nullopt
+// when it has none of that shape. For a handler behind Authorizer::basic that acts for
+// the client, e.g. a registration endpoint that answers with a password-grant token.
+std::optional<ClientCredentials> basic_credentials(const Request& request);
 
 }  // namespace conduit::auth
