@@ -2,6 +2,8 @@
 // files share (scope columns). Thread-safety: see auth_server.hpp (one event loop).
 #include "conduit/auth/auth_server.hpp"
 
+#include <utility>
+
 #include "auth/auth_server_impl.hpp"
 #include "conduit/db/dialect.hpp"
 
@@ -47,7 +49,10 @@ std::string error_message(AuthErrorCode code, const std::string& detail) {
 
 AuthServerError::AuthServerError(AuthErrorCode code, std::string detail,
                                  std::optional<std::chrono::seconds> retry_after)
-    : std::runtime_error(error_message(code, detail)), code_(code), retry_after_(retry_after) {}
+    : std::runtime_error(error_message(code, detail)),
+      code_(code),
+      detail_(std::move(detail)),
+      retry_after_(retry_after) {}
 
 bool Authorization::is_authorized_for(std::string_view scope) const {
   return any_covers(scopes, AuthScope(scope));

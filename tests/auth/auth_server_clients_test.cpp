@@ -66,8 +66,10 @@ TEST_P(ClientsTest, DuplicateOrEmptyIdIsInvalidRequest) {
   EXPECT_EQ(error_of(server_->add_client({"", "other"})), AuthErrorCode::invalid_request);
   try {
     run(server_->add_client({"app", std::nullopt}));
+    ADD_FAILURE() << "a duplicate id was added";
   } catch (const AuthServerError& e) {
-    EXPECT_NE(std::string(e.what()).find("Client ID 'app' already exists."), std::string::npos);
+    EXPECT_EQ(e.detail(), "Client ID 'app' already exists.");
+    EXPECT_STREQ(e.what(), "invalid_request: Client ID 'app' already exists.");
   }
 }
 

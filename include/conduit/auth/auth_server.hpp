@@ -33,6 +33,27 @@
 // it to HTTP (400 {"error": code}, 401 for a bad bearer token, 429 + Retry-After for the
 // brake). Database failures propagate as db::DatabaseError (503 by the usual mapping).
 //
+// Details the controllers and commands can rely on:
+// - The brake: every function that takes ClientCredentials (grants, authenticate_client,
+//   verify_client, revoke_token) and the authorization endpoint first check the failure
+//   counts; past a limit they throw AuthServerError(temporarily_unavailable) with
+//   retry_after() set (whole seconds, at least 1), before verifying anything. A wrong or
+//   missing client secret, an unknown client, and a public client sending a secret count
+//   a failure for the client id; a bad username or password counts one for the username
+//   and the client id. Successes do not reset the counts; the window (fixed, from the
+//   first failure) does.
+// - Empty strings stand for absent parameters: an empty secret is no secret, an empty
+//   username, password, code, refresh token or revoked token is invalid_request, an
+//   empty scope is no scope.
+// - Timing: an unknown client id or username costs one PBKDF2 hash, like a wrong secret
+//   or password, so the time taken does not tell them apart.
+// - The authorization code's row becomes its token's row on exchange (Conduit), so a
+//   second exchange finds it, fails with invalid_grant and deletes it (revoking the token
+//   and its refresh token). An expired code is deleted.
+// - client_credentials tokens have a null resourceOwner_id (Authorization::owner_id
+//   empty); they are not under token_limit, and a client's expired ones are deleted when
+//   it gets a new one.
+//
 // Thread-safety: like a Database, an AuthServer belongs to the event loop whose Database it
 // uses; each channel (loop) makes its own. The shared state is in the database.
 #pragma once
@@ -83,11 +104,14 @@ class AuthServerError : public std::runtime_error {
   AuthServerError(AuthErrorCode code, std::string detail = {},
                   std::optional<std::chrono::seconds> retry_after = std::nullopt);
   AuthErrorCode code() const noexcept { return code_; }
+  // The detail alone (what() is "code: detail"), e.g. "Client ID 'x' already exists.".
+  const std::string& detail() const noexcept { return detail_; }
   // Set when the brake refused the attempt: the controller answers 429 with Retry-After.
   const std::optional<std::chrono::seconds>& retry_after() const noexcept { return retry_after_; }
 
  private:
   AuthErrorCode code_;
+  std::string detail_;
   std::optional<std::chrono::seconds> retry_after_;
 };
 
