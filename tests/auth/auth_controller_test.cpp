@@ -111,6 +111,10 @@ TEST_P(AuthTokenEndpointTest, ClientAuthenticationFailures) {
     EXPECT_EQ(malformed.status, 400) << header;
     EXPECT_EQ(error(malformed), "invalid_client") << header;
   }
+  // Credentials form-encoded before base64 (RFC 6749 §2.3.1), as OAuth libraries send them.
+  auto encoded = token("grant_type=password&username=bob&password=pw", "com%2Econf", "s3%63ret");
+  EXPECT_EQ(encoded.status, 200) << encoded.body;
+
   auto none = post_form("/auth/token", "grant_type=password&username=bob&password=pw");
   EXPECT_EQ(none.status, 400);
   EXPECT_EQ(error(none), "invalid_client");

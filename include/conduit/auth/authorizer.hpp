@@ -9,7 +9,8 @@
 //       .link<RegisterController>();
 //
 // bearer: `Authorization: Bearer <access token>`; basic: `Authorization: Basic
-// base64(id:secret)` of a registered client (a public client with an empty secret). The
+// base64(id:secret)` of a registered client (a public client with an empty secret; %XX
+// escapes decoded, as at the token endpoint). The
 // schemes are matched case-sensitively, as Conduit's parser does. Answers:
 //   no Authorization header            401, empty body, WWW-Authenticate: Bearer / Basic
 //   a header of another shape          400 {"error":"invalid_authorization_header"}
