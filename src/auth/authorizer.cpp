@@ -113,4 +113,10 @@ const Authorization* authorization(const Request& request) noexcept {
   return grant ? &grant->authorization() : nullptr;
 }
 
+std::optional<ClientCredentials> basic_credentials(const Request& request) {
+  auto header = request.header("authorization");
+  if (!header) return std::nullopt;
+  return detail::parse_basic(*header);
+}
+
 }  // namespace conduit::auth

@@ -21,6 +21,16 @@ int base64_value(char c) noexcept {
   return -1;
 }
 
+// RFC 6749 §2.3.1 has clients form-encode the id and secret before base64, and libraries
+// do (openid-client escapes even '.' and '-'); Conduit's clients send them raw. %XX escapes
+// are decoded, '+' is kept (a raw secret may well contain one; an encoded '+' is %2B), and
+// text with an invalid escape is taken as it is.
+std::string form_decoded(std::string text) {
+  if (text.find('%') == std::string::npos) return text;
+  auto decoded = percent_decode(text, false);
+  return decoded ? std::move(*decoded) : text;
+}
+
 }  // namespace
 
 std::optional<std::string> base64_decode(std::string_view text) {
@@ -60,8 +70,9 @@ std::optional<ClientCredentials> parse_basic(std::string_view header) {
   const auto colon = decoded->find(':');
   if (colon == std::string::npos || colon == 0) return std::nullopt;
   ClientCredentials credentials;
-  credentials.id = decoded->substr(0, colon);
-  std::string secret = decoded->substr(colon + 1);
+  credentials.id = form_decoded(decoded->substr(0, colon));
+  std::string secret = form_decoded(decoded->substr(colon + 1));
+  if (credentials.id.empty()) return std::nullopt;
   if (!secret.empty()) credentials.secret = std::move(secret);
   return credentials;
 }

@@ -20,8 +20,9 @@ namespace conduit::auth::detail {
 std::optional<std::string> base64_decode(std::string_view text);
 
 // "Basic <base64(id:secret)>" (the scheme case-sensitive, as Conduit's parser) into
-// credentials; an empty secret becomes nullopt (a public client). nullopt when the value
-// is not that shape or the id is empty.
+// credentials, %XX escapes in the id and secret decoded (RFC 6749 §2.3.1); an empty secret
+// becomes nullopt (a public client). nullopt when the value is not that shape or the id
+// is empty.
 std::optional<ClientCredentials> parse_basic(std::string_view header);
 
 // The token of "Bearer <token>"; nullopt when the value is not that shape.

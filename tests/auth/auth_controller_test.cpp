@@ -102,13 +102,19 @@ TEST_P(AuthTokenEndpointTest, ClientAuthenticationFailures) {
   EXPECT_EQ(error(unknown), "invalid_client");
 
   // A malformed or missing Authorization header: 400 invalid_client, as Conduit.
-  for (std::string header : std::vector<std::string>{"Authorization: Basic !!!\r\n", "Authorization: Bearer abc\r\n",
-                             "Authorization: basic " + base64("com.conf:s3cret") + "\r\n",
-                             "Authorization: Basic " + base64("no-colon") + "\r\n"}) {
-    auto malformed = post_form("/auth/token", "grant_type=password&username=bob&password=pw", header);
+  for (std::string header :
+       std::vector<std::string>{"Authorization: Basic !!!\r\n", "Authorization: Bearer abc\r\n",
+                                "Authorization: basic " + base64("com.conf:s3cret") + "\r\n",
+                                "Authorization: Basic " + base64("no-colon") + "\r\n"}) {
+    auto malformed =
+        post_form("/auth/token", "grant_type=password&username=bob&password=pw", header);
     EXPECT_EQ(malformed.status, 400) << header;
     EXPECT_EQ(error(malformed), "invalid_client") << header;
   }
+  // Credentials form-encoded before base64 (RFC 6749 §2.3.1), as OAuth libraries send them.
+  auto encoded = token("grant_type=password&username=bob&password=pw", "com%2Econf", "s3%63ret");
+  EXPECT_EQ(encoded.status, 200) << encoded.body;
+
   auto none = post_form("/auth/token", "grant_type=password&username=bob&password=pw");
   EXPECT_EQ(none.status, 400);
   EXPECT_EQ(error(none), "invalid_client");

@@ -49,8 +49,7 @@ struct User : conduit::auth::ResourceOwner {
 BOOST_DESCRIBE_STRUCT(User, (conduit::auth::ResourceOwner), ())
 
 inline const conduit::orm::DataModel& model() {
-  static const conduit::orm::DataModel data_model =
-      conduit::auth::AuthModels<User>::data_model<>();
+  static const conduit::orm::DataModel data_model = conduit::auth::AuthModels<User>::data_model<>();
   return data_model;
 }
 
@@ -80,8 +79,12 @@ class HeroController : public ResourceController {
     post<&HeroController::create>().scopes({"heroes", "user"});
     get<&HeroController::get_one>();
   }
-  Task<Response> list(Request& request) { co_return Response::ok(describe_authorization(authorization(request))); }
-  Task<Response> create(Request&) { co_return Response::ok(boost::json::object{{"created", true}}); }
+  Task<Response> list(Request& request) {
+    co_return Response::ok(describe_authorization(authorization(request)));
+  }
+  Task<Response> create(Request&) {
+    co_return Response::ok(boost::json::object{{"created", true}});
+  }
   Task<Response> get_one(Path<"id", std::int64_t> id) {
     co_return Response::ok(boost::json::object{{"id", id.value}});
   }
@@ -104,8 +107,7 @@ class AuthChannel : public ApplicationChannel {
 
     AuthServerOptions server_options;
     server_options.clock = [] {
-      return std::chrono::system_clock::now() +
-             std::chrono::seconds(g_clock_offset_seconds.load());
+      return std::chrono::system_clock::now() + std::chrono::seconds(g_clock_offset_seconds.load());
     };
     server_options.allow_implicit = context.contains("implicit");
     if (auto it = context.find("brake"); it != context.end()) {
@@ -130,10 +132,12 @@ class AuthChannel : public ApplicationChannel {
     user.username = "bob";
     user.salt = generate_salt();
     user.hashed_password = server_->hash_password("pw", user.salt);
-    auto stored = co_await orm::Query<auth_http_test::User>(*database_).insert(
-        user, orm::FieldSet<auth_http_test::User>::of<&auth_http_test::User::username,
-                                                      &auth_http_test::User::hashed_password,
-                                                      &auth_http_test::User::salt>());
+    auto stored =
+        co_await orm::Query<auth_http_test::User>(*database_)
+            .insert(user,
+                    orm::FieldSet<auth_http_test::User>::of<&auth_http_test::User::username,
+                                                            &auth_http_test::User::hashed_password,
+                                                            &auth_http_test::User::salt>());
     bob_id_ = stored.id;
   }
 

@@ -42,8 +42,7 @@ TEST_P(AuthFormTest, TheLoginPageEscapesEveryValueAndRefusesFraming) {
   EXPECT_EQ(page.header("X-Frame-Options"), "DENY");
   EXPECT_EQ(page.header("Content-Security-Policy"), "frame-ancestors 'none'");
   EXPECT_EQ(page.body.find("<script>"), std::string::npos) << page.body;
-  EXPECT_NE(page.body.find("value=\"&lt;script&gt;&quot;x&#39;\""), std::string::npos)
-      << page.body;
+  EXPECT_NE(page.body.find("value=\"&lt;script&gt;&quot;x&#39;\""), std::string::npos) << page.body;
   EXPECT_NE(page.body.find("name=\"scope\" value=\"a&amp;b\""), std::string::npos);
   EXPECT_NE(page.body.find("name=\"client_id\" value=\"com.conf\""), std::string::npos);
   EXPECT_NE(page.body.find("name=\"code_challenge\" value=\"" + std::string(kChallenge)),
@@ -121,19 +120,20 @@ TEST_P(AuthFormTest, CodeFlowWithPkceNeedsTheRightVerifier) {
   };
 
   const std::string first = issue();
-  auto wrong = post_form("/auth/token",
-                         "grant_type=authorization_code&client_id=com.public&code=" + first +
-                             "&code_verifier=" + std::string(43, 'a'));
+  auto wrong =
+      post_form("/auth/token", "grant_type=authorization_code&client_id=com.public&code=" + first +
+                                   "&code_verifier=" + std::string(43, 'a'));
   EXPECT_EQ(wrong.status, 400);
   EXPECT_EQ(error(wrong), "invalid_grant");
-  auto missing = post_form("/auth/token", "grant_type=authorization_code&client_id=com.public&code=" +
-                                              issue());
+  auto missing = post_form("/auth/token",
+                           "grant_type=authorization_code&client_id=com.public&code=" + issue());
   EXPECT_EQ(missing.status, 400);
   EXPECT_EQ(error(missing), "invalid_grant");
 
-  auto right = post_form("/auth/token", "grant_type=authorization_code&code=" + issue() +
-                                            "&code_verifier=" + std::string(kVerifier),
-                         basic("com.public", ""));
+  auto right = post_form(
+      "/auth/token",
+      "grant_type=authorization_code&code=" + issue() + "&code_verifier=" + std::string(kVerifier),
+      basic("com.public", ""));
   ASSERT_EQ(right.status, 200) << right.body;
   EXPECT_FALSE(json(right).contains("refresh_token"));
 }
@@ -145,8 +145,8 @@ TEST_P(AuthFormTest, ErrorsForAKnownClientGoToItsRedirectUri) {
   EXPECT_EQ(wrong_password.header("Location"),
             "https://client.example/cb?x=1&error=access_denied&state=xyz");
 
-  auto public_without_pkce = post_form(
-      "/auth/form", "response_type=code&client_id=com.public&username=bob&password=pw");
+  auto public_without_pkce =
+      post_form("/auth/form", "response_type=code&client_id=com.public&username=bob&password=pw");
   ASSERT_EQ(public_without_pkce.status, 302);
   EXPECT_TRUE(public_without_pkce.header("Location")
                   ->starts_with("https://public.example/cb?error=invalid_request"))
@@ -158,16 +158,16 @@ TEST_P(AuthFormTest, ErrorsForAKnownClientGoToItsRedirectUri) {
   ASSERT_EQ(bad_scope.status, 302);
   EXPECT_EQ(bad_scope.header("Location"), "https://scoped.example/cb?error=invalid_scope&state=s");
 
-  auto bad_type = post_form(
-      "/auth/form", "response_type=magic&client_id=com.conf&username=bob&password=pw");
+  auto bad_type =
+      post_form("/auth/form", "response_type=magic&client_id=com.conf&username=bob&password=pw");
   ASSERT_EQ(bad_type.status, 302);
   EXPECT_EQ(bad_type.header("Location"),
             "https://client.example/cb?x=1&error=unsupported_response_type");
 
   // No redirect for an unknown client or one without a redirect URI.
   for (std::string client : {"com.nobody", "com.plain"}) {
-    auto response = post_form("/auth/form", "response_type=code&client_id=" + client +
-                                                 "&username=bob&password=pw");
+    auto response = post_form(
+        "/auth/form", "response_type=code&client_id=" + client + "&username=bob&password=pw");
     EXPECT_EQ(response.status, 400) << client;
     EXPECT_FALSE(response.header("Location").has_value());
     EXPECT_EQ(error(response), "invalid_client");

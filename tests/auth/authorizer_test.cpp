@@ -4,6 +4,7 @@
 // Thread-safety: test code; the application runs on its own loop thread.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <string>
 
 #include "auth/auth_http_test_support.hpp"
@@ -76,6 +77,23 @@ TEST_P(AuthorizerTest, BasicAuthorizesRegisteredClients) {
   auto malformed = request("GET", "/client", "Authorization: Basic %%%\r\n");
   EXPECT_EQ(malformed.status, 400);
   EXPECT_EQ(error(malformed), "invalid_authorization_header");
+}
+
+TEST_P(AuthorizerTest, BasicIsBrakedAfterRepeatedFailures) {
+  start({{"brake", "2"}});
+  std::optional<HttpResponse> braked;
+  for (int i = 0; i < 6 && !braked; ++i) {
+    auto response = request("GET", "/client", basic("com.conf", "wrong"));
+    if (response.status == 429) {
+      braked = response;
+    } else {
+      EXPECT_EQ(response.status, 401);
+    }
+  }
+  ASSERT_TRUE(braked.has_value()) << "no 429 after repeated failures";
+  EXPECT_EQ(error(*braked), "temporarily_unavailable");
+  ASSERT_TRUE(braked->header("Retry-After").has_value());
+  EXPECT_GT(std::stoi(*braked->header("Retry-After")), 0);
 }
 
 TEST_P(AuthorizerTest, ResourceControllerOperationsCheckTheirScopes) {

@@ -7,7 +7,8 @@
 //
 // Token endpoint (Conduit's AuthController, conduit.md §5.3): POST only (else 405 with
 // Allow: POST), an application/x-www-form-urlencoded body, client credentials in
-// `Authorization: Basic base64(id:secret)` (a public client sends "id:"). Without that
+// `Authorization: Basic base64(id:secret)` (a public client sends "id:"; %XX escapes in
+// the id and secret are decoded, as RFC 6749 §2.3.1 has clients encode them). Without that
 // header a client may name itself with client_id (and client_secret) in the body, as
 // RFC 6749 §2.3.1 allows. grant_type is password (username, password, scope),
 // refresh_token (refresh_token, scope), authorization_code (code, code_verifier; scope is

@@ -9,7 +9,8 @@
 //       .link<RegisterController>();
 //
 // bearer: `Authorization: Bearer <access token>`; basic: `Authorization: Basic
-// base64(id:secret)` of a registered client (a public client with an empty secret). The
+// base64(id:secret)` of a registered client (a public client with an empty secret; %XX
+// escapes decoded, as at the token endpoint). The
 // schemes are matched case-sensitively, as Conduit's parser does. Answers:
 //   no Authorization header            401, empty body, WWW-Authenticate: Bearer / Basic
 //   a header of another shape          400 {"error":"invalid_authorization_header"}
@@ -25,6 +26,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,5 +64,10 @@ class Authorizer : public Controller {
 
 // The authorization an Authorizer in front attached to the request, or nullptr.
 const Authorization* authorization(const Request& request) noexcept;
+
+// The client credentials of the request's `Authorization: Basic ...` header, or nullopt
+// when it has none of that shape. For a handler behind Authorizer::basic that acts for
+// the client, e.g. a registration endpoint that answers with a password-grant token.
+std::optional<ClientCredentials> basic_credentials(const Request& request);
 
 }  // namespace conduit::auth
