@@ -2,6 +2,7 @@
 #include "accounts_channel.hpp"
 
 #include "conduit/auth/auth_controller.hpp"
+#include "conduit/auth/auth_redirect_controller.hpp"
 #include "conduit/auth/auth_server.hpp"
 #include "conduit/auth/authorizer.hpp"
 #include "conduit/config/configuration.hpp"
@@ -14,8 +15,7 @@
 namespace accounts {
 
 const conduit::orm::DataModel& AccountsChannel::data_model() {
-  static const auto model = conduit::orm::DataModel::of<User, conduit::auth::AuthClient, Token,
-                                                        conduit::auth::AuthAttempt>();
+  static const auto model = conduit::auth::AuthModels<User>::data_model();
   return model;
 }
 

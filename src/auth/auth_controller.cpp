@@ -26,6 +26,8 @@ Response method_not_allowed() {
   return response;
 }
 
+}  // namespace
+
 Response token_response(const TokenResponse& token) {
   boost::json::object body{{"access_token", token.access_token},
                            {"token_type", token.token_type},
@@ -36,8 +38,6 @@ Response token_response(const TokenResponse& token) {
   detail::no_store(response);
   return response;
 }
-
-}  // namespace
 
 AuthController::AuthController(std::shared_ptr<AuthServer> server) : server_(std::move(server)) {}
 
@@ -73,6 +73,16 @@ Task<Outcome> AuthController::handle(Request& request) {
       // The scope was fixed when the code was issued (Conduit refuses one here).
       if (!code || form->contains("scope")) {
         co_return oauth_error(400, AuthErrorCode::invalid_request);
+      }
+      // RFC 6749 §4.1.3: a redirect_uri sent here must be the one the code was sent to,
+      // which is always the client's registered URI (the login form takes no other).
+      if (auto redirect = param(*form, "redirect_uri")) {
+        const std::string id = client.credentials.id;
+        std::optional<ClientInfo> registered = co_await server_->client(id);
+        if (registered && registered->redirect_uri != *redirect) {
+          throw AuthServerError(AuthErrorCode::invalid_grant,
+                                "redirect_uri is not the client's registered redirect URI");
+        }
       }
       auto verifier = param(*form, "code_verifier");
       token = co_await server_->authorization_code_grant(client.credentials, *code,
@@ -112,7 +122,9 @@ Task<Outcome> RevocationController::handle(Request& request) {
     failure = e;
   }
   if (failure) co_return detail::token_endpoint_error(*failure, client.used_basic);
-  Response response(200);
+  // RFC 7009 leaves the body to the server; an empty JSON object satisfies clients that
+  // insist on a JSON answer (simple-oauth2 refuses an empty text one).
+  Response response = Response::json(200, boost::json::object{});
   detail::no_store(response);
   co_return response;
 }

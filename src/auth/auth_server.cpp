@@ -2,10 +2,13 @@
 // files share (scope columns). Thread-safety: see auth_server.hpp (one event loop).
 #include "conduit/auth/auth_server.hpp"
 
+#include <boost/json/object.hpp>
+
 #include <utility>
 
 #include "auth/auth_server_impl.hpp"
 #include "conduit/db/dialect.hpp"
+#include "conduit/http/response.hpp"
 
 namespace conduit::auth {
 
@@ -45,11 +48,38 @@ std::string error_message(AuthErrorCode code, const std::string& detail) {
   if (!detail.empty()) message += ": " + detail;
   return message;
 }
+
+int error_status(AuthErrorCode code, bool braked) {
+  switch (code) {
+    case AuthErrorCode::invalid_client:
+    case AuthErrorCode::invalid_token:
+      return 401;
+    case AuthErrorCode::insufficient_scope:
+    case AuthErrorCode::access_denied:
+      return 403;
+    case AuthErrorCode::temporarily_unavailable:
+      return braked ? 429 : 503;
+    case AuthErrorCode::server_error:
+      return 500;
+    default:
+      return 400;
+  }
+}
+
+Response error_response(AuthErrorCode code, std::optional<std::chrono::seconds> retry_after) {
+  Response response = Response::json(error_status(code, retry_after.has_value()),
+                                     boost::json::object{{"error", to_string(code)}});
+  if (retry_after) response.set_header("Retry-After", std::to_string(retry_after->count()));
+  response.set_header("Cache-Control", "no-store");
+  response.set_header("Pragma", "no-cache");
+  return response;
+}
+
 }  // namespace
 
 AuthServerError::AuthServerError(AuthErrorCode code, std::string detail,
                                  std::optional<std::chrono::seconds> retry_after)
-    : std::runtime_error(error_message(code, detail)),
+    : HttpError(error_response(code, retry_after), error_message(code, detail)),
       code_(code),
       detail_(std::move(detail)),
       retry_after_(retry_after) {}

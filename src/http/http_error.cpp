@@ -14,6 +14,10 @@ HttpError::HttpError(Response response)
       message_(std::to_string(response_->status()) + " " +
                std::string(reason_phrase(response_->status()))) {}
 
+HttpError::HttpError(Response response, std::string message)
+    : response_(std::make_shared<const Response>(std::move(response))),
+      message_(std::move(message)) {}
+
 int HttpError::status() const noexcept { return response_->status(); }
 
 }  // namespace conduit

@@ -206,6 +206,7 @@ TEST_P(AuthTokenEndpointTest, RevocationRevokesAnAccessTokenAndIgnoresUnknownOne
                            basic("com.conf", "s3cret"));
   EXPECT_EQ(revoked.status, 200) << revoked.body;
   EXPECT_EQ(revoked.header("Cache-Control"), "no-store");
+  EXPECT_EQ(revoked.body, "{}");
   EXPECT_EQ(request("GET", "/me", bearer(access)).status, 401);
 
   auto unknown = post_form("/auth/revoke", "token=unknown", basic("com.conf", "s3cret"));

@@ -107,6 +107,25 @@ TEST_P(AuthFormTest, CodeFlowRedirectsWithCodeAndStateAndTheCodeIsExchangedOnce)
   EXPECT_EQ(error(again), "invalid_grant");
 }
 
+TEST_P(AuthFormTest, ARedirectUriAtTheTokenEndpointMustBeTheRegisteredOne) {
+  auto code_for_bob = [&] {
+    auto login = post_form("/auth/form",
+                           "response_type=code&client_id=com.conf&username=bob&password=pw");
+    EXPECT_EQ(login.status, 302) << login.body;
+    const std::string location = login.header("Location").value_or("");
+    return component(location.substr(location.find('?') + 1), "code");
+  };
+  // RFC 6749 §4.1.3: another URI is invalid_grant (what simple-oauth2 and others send).
+  auto elsewhere = token("grant_type=authorization_code&code=" + code_for_bob() +
+                         "&redirect_uri=https%3A%2F%2Fevil.example%2Fcb");
+  EXPECT_EQ(elsewhere.status, 400) << elsewhere.body;
+  EXPECT_EQ(error(elsewhere), "invalid_grant");
+
+  auto registered = token("grant_type=authorization_code&code=" + code_for_bob() +
+                          "&redirect_uri=https%3A%2F%2Fclient.example%2Fcb%3Fx%3D1");
+  EXPECT_EQ(registered.status, 200) << registered.body;
+}
+
 TEST_P(AuthFormTest, CodeFlowWithPkceNeedsTheRightVerifier) {
   auto issue = [&] {
     auto login = post_form("/auth/form",

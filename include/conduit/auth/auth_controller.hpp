@@ -22,7 +22,7 @@
 //
 // Revocation endpoint: POST form with `token` (an access or refresh token) and an
 // optional token_type_hint (both kinds are looked up whatever it says), the client
-// authenticated as at the token endpoint. 200 with an empty body, also for a token that
+// authenticated as at the token endpoint. 200 with `{}`, also for a token that
 // is unknown or belongs to another client (RFC 7009 §2.2); invalid_client as above.
 //
 // Thread-safety: like every controller, used by the event loop whose AuthServer it holds.
@@ -32,8 +32,14 @@
 
 #include "conduit/auth/auth_server.hpp"
 #include "conduit/http/controller.hpp"
+#include "conduit/http/response.hpp"
 
 namespace conduit::auth {
+
+// The token endpoint's 200 answer for `token` (JSON, Cache-Control: no-store, Pragma:
+// no-cache); for application endpoints that hand out tokens, e.g. a /register that signs the
+// new user in.
+Response token_response(const TokenResponse& token);
 
 class AuthController : public Controller {
  public:

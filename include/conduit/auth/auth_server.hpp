@@ -71,6 +71,7 @@
 #include "conduit/auth/password.hpp"
 #include "conduit/auth/scope.hpp"
 #include "conduit/core/task.hpp"
+#include "conduit/http/http_error.hpp"
 
 namespace conduit::db {
 class Database;
@@ -98,7 +99,12 @@ enum class AuthErrorCode {
 // "invalid_request", "invalid_client", ...
 std::string_view to_string(AuthErrorCode code);
 
-class AuthServerError : public std::runtime_error {
+// An AuthServerError is an HttpError: one that escapes an application's handler (e.g. a
+// /register endpoint calling password_grant) is answered like the token endpoint answers:
+// {"error": code} with Cache-Control: no-store, status 400, except invalid_client and
+// invalid_token 401, insufficient_scope and access_denied 403, the brake 429 with
+// Retry-After, temporarily_unavailable 503 and server_error 500.
+class AuthServerError : public HttpError {
  public:
   // `detail` is for logs and the error_description field; it never contains a secret.
   AuthServerError(AuthErrorCode code, std::string detail = {},

@@ -36,6 +36,10 @@ class HttpError : public std::exception {
   bool logged() const noexcept { return logged_; }
   void mark_logged() noexcept { logged_ = true; }
 
+ protected:
+  // For subclasses whose what() (for logs) differs from the response's status line.
+  HttpError(Response response, std::string message);
+
  private:
   std::shared_ptr<const Response> response_;
   std::string message_;

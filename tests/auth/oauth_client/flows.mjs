@@ -25,7 +25,7 @@ if (!app || !migrations || !work) {
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 const database = databaseUrl || `sqlite:${path.join(work, 'accounts.db')}`;
-writeFileSync(path.join(work, 'config.yaml'), `database: ${database}\n`);
+writeFileSync(path.join(work, 'config.yaml'), `database: "${database}"\n`);
 
 // Runs a command of the application binary and returns its stdout (throws on failure).
 function command(...args) {
@@ -74,7 +74,8 @@ function basic(id, secret) {
 }
 
 const confidential = { id: 'com.example.confidential', secret: 'confidential-secret' };
-const auth = { tokenHost: base, tokenPath: '/auth/token', authorizePath: '/auth/form', revokePath: '/auth/revoke' };
+const auth = { tokenHost: base, tokenPath: '/auth/token', revokePath: '/auth/revoke' };
+const codeAuth = { ...auth, authorizePath: '/auth/form' };
 const steps = [];
 function step(name) { steps.push(name); console.log(`-- ${name}`); }
 
@@ -125,7 +126,7 @@ try {
   step('authorization code with state and PKCE S256 (public client)');
   const verifier = randomBytes(32).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');
-  const codeClient = new AuthorizationCode({ client: { id: 'com.example.public', secret: '' }, auth });
+  const codeClient = new AuthorizationCode({ client: { id: 'com.example.public', secret: '' }, auth: codeAuth });
   const state = randomBytes(8).toString('hex');
   const authorizeUrl = codeClient.authorizeURL({
     redirect_uri: redirectUri, scope: 'profile', state, code_challenge: challenge, code_challenge_method: 'S256',
