@@ -69,7 +69,8 @@ std::optional<fs::path> templates_root() {
     if (fs::is_directory(installed, ec)) return installed;
   }
 #ifdef CONDUIT_SOURCE_TEMPLATES_DIR
-  if (fs::is_directory(CONDUIT_SOURCE_TEMPLATES_DIR, ec)) return fs::path(CONDUIT_SOURCE_TEMPLATES_DIR);
+  if (fs::is_directory(CONDUIT_SOURCE_TEMPLATES_DIR, ec))
+    return fs::path(CONDUIT_SOURCE_TEMPLATES_DIR);
 #endif
   return std::nullopt;
 }
@@ -172,7 +173,9 @@ void copy_template(const Template& t, const fs::path& destination, const std::st
     fs::create_directories(target.parent_path());
     std::ofstream out(target, std::ios::binary);
     out << text;
-    if (!out) throw fs::filesystem_error("cannot write", target, std::error_code(errno, std::generic_category()));
+    if (!out)
+      throw fs::filesystem_error("cannot write", target,
+                                 std::error_code(errno, std::generic_category()));
     out.close();
     fs::permissions(target, fs::status(it->path()).permissions());
     if (relative == "config.src.yaml") {
@@ -224,8 +227,9 @@ int create_command(int argc, char** argv) {
 
   const auto root = templates_root();
   if (!root) {
-    return fail("no conduit templates found next to this tool (../share/conduit/templates); "
-                "reinstall conduit or set CONDUIT_TEMPLATES_DIR");
+    return fail(
+        "no conduit templates found next to this tool (../share/conduit/templates); "
+        "reinstall conduit or set CONDUIT_TEMPLATES_DIR");
   }
   const auto templates = list_templates(*root);
 
@@ -234,7 +238,8 @@ int create_command(int argc, char** argv) {
     for (const auto& t : templates) width = std::max(width, t.name.size());
     std::printf("-- Available templates:\n");
     for (const auto& t : templates) {
-      std::printf("    %-*s | %s\n", static_cast<int>(width), t.name.c_str(), t.description.c_str());
+      std::printf("    %-*s | %s\n", static_cast<int>(width), t.name.c_str(),
+                  t.description.c_str());
     }
     return 0;
   }

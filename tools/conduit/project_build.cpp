@@ -121,12 +121,8 @@ BuildResult build_project(const fs::path& directory, const std::string& name, bo
   const fs::path log = build / "conduit-build.log";
   fs::remove(log, ec);
   if (!fs::exists(build / "CMakeCache.txt")) {
-    std::vector<std::string> configure = {"cmake",
-                                          "-S",
-                                          directory.string(),
-                                          "-B",
-                                          build.string(),
-                                          "-DCMAKE_BUILD_TYPE=Release"};
+    std::vector<std::string> configure = {"cmake", "-S",           directory.string(),
+                                          "-B",    build.string(), "-DCMAKE_BUILD_TYPE=Release"};
     if (have_program("ninja")) {
       configure.insert(configure.begin() + 1, {"-G", "Ninja"});
     }
@@ -153,8 +149,8 @@ BuildResult build_project(const fs::path& directory, const std::string& name, bo
   // Only the application's target: the project's tests build with `cmake --build build`.
   // CMake and the generator decide what is out of date; an up-to-date build is a no-op.
   if (run_logged({"cmake", "--build", build.string(), "--target", name}, log, verbose) != 0) {
-    std::fprintf(stderr, "*** building %s failed (cmake --build build --target %s)\n",
-                 name.c_str(), name.c_str());
+    std::fprintf(stderr, "*** building %s failed (cmake --build build --target %s)\n", name.c_str(),
+                 name.c_str());
     if (!verbose) print_failure(log);
     result.ok = false;
     return result;

@@ -13,8 +13,8 @@
 namespace conduit::tool {
 
 struct BuildResult {
-  bool attempted = false;  // false: no cmake or compiler here (or CONDUIT_NO_BUILD is set)
-  bool ok = true;          // the build succeeded (or was not attempted)
+  bool attempted = false;        // false: no cmake or compiler here (or CONDUIT_NO_BUILD is set)
+  bool ok = true;                // the build succeeded (or was not attempted)
   std::filesystem::path binary;  // the built binary, when attempted and ok
 };
 

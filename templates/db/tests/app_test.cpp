@@ -27,10 +27,10 @@ class WildfireTest : public ::testing::Test {
   void SetUp() override {
     const auto migrations = TestDatabase::from_migrations(PROJECT_DIR "/migrations");
     const char* url = std::getenv("TEST_DATABASE_URL");
-    database_.emplace(url != nullptr && *url != '\0'
-                          ? TestDatabase::create(conduit::DatabaseConfiguration::parse_url(url),
-                                                 migrations)
-                          : TestDatabase::create_sqlite(migrations));
+    database_.emplace(
+        url != nullptr && *url != '\0'
+            ? TestDatabase::create(conduit::DatabaseConfiguration::parse_url(url), migrations)
+            : TestDatabase::create_sqlite(migrations));
     // The application reads its configuration file, as when served: one naming the test's
     // database.
     std::string pattern = (fs::temp_directory_path() / "wildfire-test-XXXXXX.yaml").string();
@@ -74,7 +74,8 @@ TEST_F(WildfireTest, ModelsAreCreatedReadUpdatedAndDeleted) {
   EXPECT_EQ(created.status, 201);
   EXPECT_EQ(created.body, R"({"id":1,"name":"first"})");
   EXPECT_EQ(request("GET", "/model").body, R"([{"id":1,"name":"first"}])");
-  EXPECT_EQ(request("PUT", "/model/1", R"({"name":"renamed"})").body, R"({"id":1,"name":"renamed"})");
+  EXPECT_EQ(request("PUT", "/model/1", R"({"name":"renamed"})").body,
+            R"({"id":1,"name":"renamed"})");
   EXPECT_EQ(request("DELETE", "/model/1").status, 204);
   EXPECT_EQ(request("GET", "/model/1").status, 404);
 }

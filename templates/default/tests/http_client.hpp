@@ -37,8 +37,8 @@ inline Reply request(std::uint16_t port, const std::string& method, const std::s
   }
   std::string out = method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n";
   if (!body.empty()) {
-    out += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-           "\r\n";
+    out +=
+        "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
   }
   out += "\r\n" + body;
   for (std::size_t sent = 0; sent < out.size();) {
