@@ -1,15 +1,23 @@
 // The data model: one declaration drives the table (migrations/, `conduit db generate`),
 // the JSON of /model and its validation.
 //
-// Thread-safety: a plain value type.
+// Thread-safety: a plain value type; the controller serves one event loop.
 #pragma once
 
 #include <boost/describe.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "conduit/orm/orm.hpp"
+
+namespace conduit {
+class Controller;
+}
+namespace conduit::db {
+class Database;
+}
 
 namespace wildfire {
 
@@ -23,5 +31,10 @@ struct Model {
   };
 };
 BOOST_DESCRIBE_STRUCT(Model, (), (id, name))
+
+// The /model/[:id] controller (GET, POST /model; GET, PUT, DELETE /model/:id). Built in
+// model.cpp, so that editing the channel does not recompile the ORM's templates for Model.
+std::shared_ptr<conduit::Controller> make_model_controller(
+    std::shared_ptr<conduit::db::Database> database);
 
 }  // namespace wildfire

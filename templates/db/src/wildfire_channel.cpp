@@ -4,16 +4,9 @@
 #include "conduit/config/configuration.hpp"
 #include "conduit/db/database.hpp"
 #include "conduit/http/router.hpp"
-#include "conduit/orm/data_model.hpp"
-#include "conduit/orm/managed_object_controller.hpp"
 #include "model.hpp"
 
 namespace wildfire {
-
-const conduit::orm::DataModel& WildfireChannel::data_model() {
-  static const auto model = conduit::orm::DataModel::of<Model>();
-  return model;
-}
 
 conduit::Task<void> WildfireChannel::prepare() {
   config_ = conduit::load_config<WildfireConfiguration>(options().config_path);
@@ -37,7 +30,7 @@ std::shared_ptr<conduit::Controller> WildfireChannel::entry_point() {
       });
 
   // GET, POST /model; GET, PUT, DELETE /model/:id
-  router->route("/model/[:id]").link<conduit::orm::ManagedObjectController<Model>>(database_);
+  router->route("/model/[:id]").link(make_model_controller(database_));
 
   return router;
 }
