@@ -52,7 +52,7 @@ void print_usage() {
       "conduit: build and run conduit web applications\n\n"
       "Usage: conduit [--app PATH] [-d DIR] <command> [arguments]\n\n"
       "Commands:\n"
-      "  create     Create a project from a template (see 'conduit create --help')\n"
+      "  create     Create a project from a template (see 'conduit create --help')\n\n"
       "Commands run by the project's application binary, built first when a compiler\n"
       "is present (cmake --build build; -v shows its output; CONDUIT_NO_BUILD=1 never\n"
       "builds):\n"
