@@ -257,7 +257,10 @@ TEST(ConduitTool, FindsTheBinaryFromTheProjectName) {
   fs::create_directories(dir / "bin");
   std::ofstream(dir / "CMakeLists.txt")
       << "cmake_minimum_required(VERSION 3.25)\nproject(my_app CXX)\n";
+  // A project with no sources to build (the tool would otherwise build it first: see
+  // tests/tools): only the lookup of the binary is under test here.
   auto no_app = args({CONDUIT_CLI_BINARY, "-d", dir.string(), "serve"});
+  no_app.env["CONDUIT_NO_BUILD"] = "1";
   no_app.unset_env = {"CONDUIT_APP"};
   auto missing = run_command(no_app, 15s);
   EXPECT_EQ(missing.status, 1);
@@ -267,6 +270,7 @@ TEST(ConduitTool, FindsTheBinaryFromTheProjectName) {
   ChildProcess::Options o;
   o.argv = {CONDUIT_CLI_BINARY, "serve", "-p", "0", "-a", "127.0.0.1"};
   o.working_directory = dir.string();
+  o.env = {{"CONDUIT_NO_BUILD", "1"}};
   o.unset_env = {"CONDUIT_APP", "PORT"};
   ChildProcess child(o);
   auto port = wait_listening(child);

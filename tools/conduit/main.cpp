@@ -11,6 +11,9 @@
 // migration files and a database, not the data model: without an application binary the
 // tool runs them itself (a release phase or a Heroku one-off dyno may run before or without
 // the project's build output, and has no compiler).
+// In a project (no --app), the application is built first where cmake and a compiler
+// are present (project_build.hpp), so an edited source is what runs. `create` makes a new
+// project from a template (create_command.hpp).
 // Errors print one line starting with "***" and exit 1.
 //
 // Thread-safety: single-threaded.
@@ -30,6 +33,8 @@
 #include <vector>
 
 #include "conduit/app/application.hpp"
+#include "create_command.hpp"
+#include "project_build.hpp"
 
 namespace fs = std::filesystem;
 
@@ -47,7 +52,11 @@ void print_usage() {
   std::printf(
       "conduit: build and run conduit web applications\n\n"
       "Usage: conduit [--app PATH] [-d DIR] <command> [arguments]\n\n"
-      "Commands (run by the project's application binary):\n"
+      "Commands:\n"
+      "  create     Create a project from a template (see 'conduit create --help')\n\n"
+      "Commands run by the project's application binary, built first when a compiler\n"
+      "is present (cmake --build build; -v shows its output; CONDUIT_NO_BUILD=1 never\n"
+      "builds):\n"
       "  serve      Serve the application (see 'conduit serve --help')\n"
       "  db         Migrations: generate, upgrade, validate, list, get-version, schema\n"
       "  auth       OAuth 2.0 clients: add-client, set-scope, list-clients, remove-client\n"
@@ -57,6 +66,7 @@ void print_usage() {
       "                     (default: $CONDUIT_APP, else found from the project's\n"
       "                     CMakeLists.txt: bin/NAME, build/NAME, build/bin/NAME)\n"
       "  -d, --directory D  the project directory (default: the current directory)\n"
+      "  -v, --verbose      show the build's output\n"
       "  --version          print the version\n"
       "  -h, --help         print this help\n");
 }
@@ -83,6 +93,7 @@ bool is_executable(const fs::path& path) {
 int main(int argc, char** argv) {
   std::optional<std::string> app;
   fs::path directory = fs::current_path();
+  bool verbose = false;  // -v/--verbose: show the build's output (see project_build.hpp)
   int i = 1;
   for (; i < argc; ++i) {
     std::string arg = argv[i];
@@ -93,6 +104,10 @@ int main(int argc, char** argv) {
     if (arg == "-h" || arg == "--help") {
       print_usage();
       return 0;
+    }
+    if (arg == "-v" || arg == "--verbose") {
+      verbose = true;
+      continue;
     }
     if (arg == "--app" || arg == "-d" || arg == "--directory") {
       if (i + 1 >= argc) return fail("option " + arg + " needs a value");
@@ -110,6 +125,7 @@ int main(int argc, char** argv) {
     return fail("no command given (try 'conduit serve')");
   }
   std::string command = argv[i];
+  if (command == "create") return conduit::tool::create_command(argc - i, argv + i);
   bool known = false;
   for (const char* c : kProjectCommands) known = known || command == c;
   if (!known) return fail("unknown command '" + command + "' (run 'conduit --help')");
@@ -123,6 +139,8 @@ int main(int argc, char** argv) {
       app = argv[++j];
     } else if (arg.starts_with("--app=")) {
       app = std::string(arg.substr(6));
+    } else if (arg == "-v" || arg == "--verbose") {
+      verbose = true;
     } else {
       rest.push_back(argv[j]);
     }
@@ -162,10 +180,14 @@ int main(int argc, char** argv) {
                   " (no project() in CMakeLists.txt); run in the project directory or pass "
                   "--app PATH");
     }
+    // Build first where a compiler is present, and run what was just built.
+    const auto built = conduit::tool::build_project(directory, *name, verbose);
+    if (!built.ok) return 1;
+    binary = built.binary;
     std::vector<fs::path> candidates = {directory / "bin" / *name, directory / "build" / *name,
                                         directory / "build" / "bin" / *name};
     for (const auto& c : candidates) {
-      if (is_executable(c)) {
+      if (binary.empty() && is_executable(c)) {
         binary = c;
         break;
       }

@@ -1,0 +1,36 @@
+// WildfireChannel: the application's entry point: its configuration, database and routes.
+//
+// Thread-safety: one instance per event loop, each with its own database pool; its
+// controllers run on that loop only.
+#pragma once
+
+#include <memory>
+
+#include "conduit/app/application_channel.hpp"
+#include "wildfire_configuration.hpp"
+
+// Named only by reference here, so main.cpp need not parse the database and ORM headers.
+namespace conduit::db {
+class Database;
+}
+namespace conduit::orm {
+class DataModel;
+}
+
+namespace wildfire {
+
+class WildfireChannel : public conduit::ApplicationChannel {
+ public:
+  // The models `conduit db generate|validate|schema` compare with migrations/.
+  static const conduit::orm::DataModel& data_model();
+
+  conduit::Task<void> prepare() override;
+  std::shared_ptr<conduit::Controller> entry_point() override;
+  conduit::Task<void> close() override;
+
+ private:
+  WildfireConfiguration config_;
+  std::shared_ptr<conduit::db::Database> database_;
+};
+
+}  // namespace wildfire

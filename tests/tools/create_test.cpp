@@ -1,0 +1,233 @@
+// `conduit create` and the conduit tool in a project, as a user meets them: the tool and
+// the templates installed to a prefix (the ctest fixture tools.install_prefix), a project
+// created from each template in a temporary folder, built against that installed conduit
+// by the tool itself (`conduit db upgrade` / `conduit serve` build on demand), its own
+// tests run, and the served application called over a socket. Real processes throughout.
+//
+// ccache: every project lives in a fresh folder, so the cache is told to hash paths
+// relative to it, and to accept the precompiled header conduit_add_application makes.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "support/child_process.hpp"
+#include "support/http_client.hpp"
+#include "support/temp_dir.hpp"
+
+namespace conduit::testing {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+const fs::path kPrefix = CONDUIT_TOOLS_PREFIX;
+const std::string kTool = (kPrefix / "bin" / "conduit").string();
+
+class CreateTest : public ::testing::Test {
+ protected:
+  std::map<std::string, std::string> env() const {
+    return {{"CCACHE_BASEDIR", dir_.string()},
+            {"CCACHE_NOHASHDIR", "true"},
+            {"CCACHE_SLOPPINESS", "pch_defines,time_macros,include_file_mtime,include_file_ctime"}};
+  }
+  // The installed tool, run in `cwd` (default: the temporary folder).
+  CommandResult tool(std::vector<std::string> args, const fs::path& cwd = {},
+                     std::chrono::seconds timeout = 240s) {
+    args.insert(args.begin(), kTool);
+    return run_command({args,
+                        env(),
+                        {"DATABASE_URL", "PORT", "CONDUIT_APP", "conduit_DIR"},
+                        (cwd.empty() ? dir_.path() : cwd).string()},
+                       timeout);
+  }
+  // `conduit serve` on a free port; returns the port.
+  std::uint16_t serve(const fs::path& project, std::map<std::string, std::string> extra_env = {}) {
+    ChildProcess::Options o;
+    o.argv = {kTool, "serve", "-p", "0", "-a", "127.0.0.1"};
+    o.env = env();
+    o.env.merge(extra_env);
+    o.unset_env = {"DATABASE_URL", "PORT", "CONDUIT_APP"};
+    o.working_directory = project.string();
+    server_ = std::make_unique<ChildProcess>(o);
+    if (!server_->wait_for_stdout("listening on", 240s)) {
+      ADD_FAILURE() << "not serving: " << server_->stdout_text() << server_->stderr_text();
+      return 0;
+    }
+    std::smatch m;
+    const std::string out = server_->stdout_text();
+    if (!std::regex_search(out, m, std::regex(R"(listening on http://\S+:(\d+))"))) return 0;
+    return static_cast<std::uint16_t>(std::stoi(m[1]));
+  }
+  // SIGTERM reaches the application itself (the tool exec'd it): it drains and exits 0.
+  void stop_server() {
+    server_->send_signal(SIGTERM);
+    EXPECT_EQ(server_->wait_exit(20s), 0) << server_->stderr_text();
+    server_.reset();
+  }
+  static void replace_in(const fs::path& file, const std::string& from, const std::string& to) {
+    std::ifstream in(file);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string s = text.str();
+    const auto at = s.find(from);
+    ASSERT_NE(at, std::string::npos) << from << " not in " << file;
+    s.replace(at, from.size(), to);
+    std::ofstream(file) << s;
+  }
+
+  conduit::test::TempDir dir_{"create"};
+  std::unique_ptr<ChildProcess> server_;
+};
+
+TEST_F(CreateTest, ListsTheInstalledTemplates) {
+  auto listed = tool({"create", "list-templates"});
+  EXPECT_EQ(listed.status, 0) << listed.err;
+  EXPECT_NE(listed.out.find("default | An empty conduit application."), std::string::npos)
+      << listed.out;
+  EXPECT_NE(listed.out.find("db      | A conduit application with a database connection"),
+            std::string::npos)
+      << listed.out;
+}
+
+TEST_F(CreateTest, RefusesBadNamesExistingDirectoriesAndUnknownTemplates) {
+  for (const std::string name : {"Uppercase", "1abc", "with-dash", "_x"}) {
+    auto r = tool({"create", name});
+    EXPECT_EQ(r.status, 1) << name;
+    EXPECT_EQ(r.err, "*** Invalid project name (" + name + " is not snake_case).\n");
+    EXPECT_FALSE(fs::exists(dir_ / name));
+  }
+  auto keyword = tool({"create", "class"});
+  EXPECT_EQ(keyword.status, 1);
+  EXPECT_NE(keyword.err.find("C++ keyword"), std::string::npos) << keyword.err;
+
+  fs::create_directory(dir_ / "taken");
+  auto taken = tool({"create", "taken"});
+  EXPECT_EQ(taken.status, 1);
+  EXPECT_EQ(taken.err, "*** " + (dir_ / "taken").string() + " already exists, stopping.\n");
+
+  auto unknown = tool({"create", "app", "-t", "nope"});
+  EXPECT_EQ(unknown.status, 1);
+  EXPECT_EQ(unknown.err, "*** unknown template 'nope'; available templates: default, db\n");
+  auto auth = tool({"create", "app", "--template", "db_and_auth"});
+  EXPECT_EQ(auth.status, 1);
+  EXPECT_EQ(auth.err, "*** template db_and_auth needs managed OAuth (coming soon); use -t db\n");
+  EXPECT_FALSE(fs::exists(dir_ / "app"));
+}
+
+TEST_F(CreateTest, OutsideAProjectTheToolSaysSo) {
+  auto r = tool({"serve"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("*** no conduit project in"), std::string::npos) << r.err;
+}
+
+// default: create into -o DIR, build on demand, its tests, /example, an edit served after a
+// rebuild, a broken build reported (and the old binary still run where no compiler is).
+TEST_F(CreateTest, DefaultTemplateBuildsServesAndRebuildsOnDemand) {
+  auto created = tool({"create", "hello_app", "-o", (dir_ / "apps").string()});
+  ASSERT_EQ(created.status, 0) << created.err;
+  EXPECT_NE(created.out.find("-- Conduit project 'hello_app' successfully created"),
+            std::string::npos);
+  const fs::path project = dir_ / "apps" / "hello_app";
+  for (const char* file : {"CMakeLists.txt", "src/main.cpp", "src/hello_app_channel.cpp",
+                           "config.src.yaml", "config.yaml", "heroku.yaml", "Procfile",
+                           ".gitignore", "README.md", "tests/app_test.cpp"}) {
+    EXPECT_TRUE(fs::exists(project / file)) << file;
+  }
+  EXPECT_FALSE(fs::exists(project / ".conduit-template"));
+  std::ifstream procfile(project / "Procfile");
+  std::stringstream procfile_text;
+  procfile_text << procfile.rdbuf();
+  EXPECT_EQ(procfile_text.str(),
+            "release: conduit db upgrade --connect $DATABASE_URL\n"
+            "web: conduit serve --port $PORT --config-path heroku.yaml\n");
+
+  // The first project command configures and builds (quietly), then runs the app; an
+  // unknown option's exit code is the application's own.
+  auto bad_option = tool({"serve", "--no-such-option"}, project);
+  EXPECT_NE(bad_option.status, 0);
+  EXPECT_EQ(bad_option.err.find("Building"), std::string::npos) << bad_option.err;
+  ASSERT_TRUE(fs::exists(project / "build" / "hello_app"));
+  auto direct =
+      run_command({{(project / "build" / "hello_app").string(), "serve", "--no-such-option"},
+                   {},
+                   {},
+                   project.string()},
+                  30s);
+  EXPECT_EQ(bad_option.status, direct.status);
+
+  auto built =
+      run_command({{CMAKE_PROGRAM, "--build", "build"}, env(), {}, project.string()}, 240s);
+  ASSERT_EQ(built.status, 0) << built.out << built.err;
+  auto tested = run_command(
+      {{CTEST_PROGRAM, "--test-dir", "build", "--output-on-failure"}, env(), {}, project.string()},
+      120s);
+  EXPECT_EQ(tested.status, 0) << tested.out << tested.err;
+
+  auto port = serve(project);
+  ASSERT_NE(port, 0);
+  EXPECT_EQ(http_request(port, "GET", "/example").body, R"({"key":"value"})");
+  stop_server();
+
+  // An edit is built before serving.
+  replace_in(project / "src" / "hello_app_channel.cpp", R"({"key", "value"})",
+             R"({"key", "edited"})");
+  port = serve(project);
+  ASSERT_NE(port, 0);
+  EXPECT_EQ(http_request(port, "GET", "/example").body, R"({"key":"edited"})");
+  stop_server();
+
+  // A broken build: the first compiler error, exit 1, nothing served.
+  replace_in(project / "src" / "hello_app_channel.cpp", "return router;", "return routr;");
+  auto broken = tool({"serve", "-p", "0"}, project);
+  EXPECT_EQ(broken.status, 1);
+  EXPECT_NE(broken.err.find("*** building hello_app failed"), std::string::npos) << broken.err;
+  EXPECT_NE(broken.err.find("error:"), std::string::npos) << broken.err;
+  EXPECT_NE(broken.err.find("routr"), std::string::npos) << broken.err;
+
+  // Where there is no cmake (a Heroku dyno), the existing binary runs without a build.
+  port = serve(project, {{"PATH", "/nonexistent"}});
+  ASSERT_NE(port, 0);
+  EXPECT_EQ(http_request(port, "GET", "/example").body, R"({"key":"edited"})");
+  stop_server();
+}
+
+// db: `conduit db upgrade` builds and migrates the SQLite file of config.yaml, the model's
+// migration is up to date, its tests pass, and /model serves the database.
+TEST_F(CreateTest, DbTemplateMigratesServesAndPassesItsTests) {
+  ASSERT_EQ(tool({"create", "store", "-t", "db"}).status, 0);
+  const fs::path project = dir_ / "store";
+  EXPECT_TRUE(fs::exists(project / "migrations" / "00000001_initial.migration.yaml"));
+
+  auto upgraded = tool({"db", "upgrade"}, project);
+  ASSERT_EQ(upgraded.status, 0) << upgraded.out << upgraded.err;
+  EXPECT_TRUE(fs::exists(project / "store.db"));
+  auto generated = tool({"db", "generate"}, project);
+  EXPECT_EQ(generated.status, 0) << generated.err;
+  EXPECT_NE(generated.out.find("No changes"), std::string::npos) << generated.out;
+
+  auto built =
+      run_command({{CMAKE_PROGRAM, "--build", "build"}, env(), {}, project.string()}, 240s);
+  ASSERT_EQ(built.status, 0) << built.out << built.err;
+  auto tested = run_command(
+      {{CTEST_PROGRAM, "--test-dir", "build", "--output-on-failure"}, env(), {}, project.string()},
+      120s);
+  EXPECT_EQ(tested.status, 0) << tested.out << tested.err;
+
+  auto port = serve(project);
+  ASSERT_NE(port, 0);
+  EXPECT_EQ(http_request(port, "GET", "/example").body, R"({"key":"value"})");
+  auto created = http_request(port, "POST", "/model", "Content-Type: application/json\r\n",
+                              R"({"name":"first"})");
+  EXPECT_EQ(created.status, 201);
+  EXPECT_EQ(created.body, R"({"id":1,"name":"first"})");
+  EXPECT_EQ(http_request(port, "GET", "/model").body, R"([{"id":1,"name":"first"}])");
+  stop_server();
+}
+
+}  // namespace
+}  // namespace conduit::testing
