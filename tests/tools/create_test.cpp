@@ -142,9 +142,8 @@ TEST_F(CreateTest, DefaultTemplateBuildsServesAndRebuildsOnDemand) {
   std::ifstream procfile(project / "Procfile");
   std::stringstream procfile_text;
   procfile_text << procfile.rdbuf();
-  EXPECT_EQ(procfile_text.str(),
-            "release: conduit db upgrade --connect $DATABASE_URL\n"
-            "web: conduit serve --port $PORT --config-path heroku.yaml\n");
+  // No release phase: the default template has no database (the db templates have one).
+  EXPECT_EQ(procfile_text.str(), "web: conduit serve --port $PORT --config-path heroku.yaml\n");
 
   // The first project command configures and builds (quietly), then runs the app; an
   // unknown option's exit code is the application's own.
