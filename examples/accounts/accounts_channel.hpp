@@ -36,7 +36,8 @@ class AccountsChannel : public conduit::ApplicationChannel {
   std::shared_ptr<conduit::Controller> entry_point() override;
   conduit::Task<void> close() override;
 
- private:
+ protected:
+  // Protected for bench/auth, which serves the same controllers with extra routes.
   AccountsConfig config_;
   std::shared_ptr<conduit::db::Database> database_;
   std::shared_ptr<conduit::auth::AuthServer> auth_;
