@@ -72,8 +72,8 @@ void ResourceController::add_operation(Operation entry, unsigned body_formats) {
       accepted_content_types_.emplace_back(type);
     }
   };
-  if (body_formats & detail::kFormBody) accept("application/x-www-form-urlencoded");
-  if (body_formats & detail::kMultipartBody) accept("multipart/form-data");
+  if (body_formats & http::detail::kFormBody) accept("application/x-www-form-urlencoded");
+  if (body_formats & http::detail::kMultipartBody) accept("multipart/form-data");
   operations_.push_back(std::move(entry));
 }
 
