@@ -190,7 +190,8 @@ std::size_t decode_enumerator(const ConfigNode& node, const ConfigContext& ctx,
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (names[i] == text) return i;
   }
-  std::string message = "expected one of " + conduit::detail::quoted_list(names) + ", got " + describe_node(node);
+  std::string message =
+      "expected one of " + conduit::detail::quoted_list(names) + ", got " + describe_node(node);
   const std::string_view match = conduit::detail::closest_match(text, names);
   if (!match.empty()) message += " (did you mean '" + std::string(match) + "'?)";
   ctx.fail(node, message);

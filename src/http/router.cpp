@@ -172,7 +172,8 @@ void Router::Impl::compile() {
 }
 
 void Router::Impl::insert(std::uint32_t spec_index) {
-  const http::detail::RouteSpec& spec = routes[specs[spec_index].route].specs[specs[spec_index].spec];
+  const http::detail::RouteSpec& spec =
+      routes[specs[spec_index].route].specs[specs[spec_index].spec];
   std::uint32_t at = 0;
   for (const RouteSegment& segment : spec.segments) {
     if (segment.kind == RouteSegment::Kind::rest) {
