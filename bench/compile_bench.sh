@@ -82,6 +82,12 @@ rebuild=$(elapsed "$t0" "$(now)")
 # The channel's compile command as the demo's build runs it (its PCH and flags included).
 channel_cmd=$(ninja -C "$app/build" -t commands | grep -F -- "heroes_channel.cpp" | grep -F -- " -c " | tail -1)
 channel=$(cd "$app/build" && cpu_seconds bash -c "$channel_cmd")
+# The demo instantiates ManagedObjectController<Hero> in a file of its own
+# (hero_controller.cpp), so that editing the channel's routes does not recompile it;
+# reported, without a target, so that the work moved out of the channel stays visible.
+controller=""
+controller_cmd=$(ninja -C "$app/build" -t commands | grep -F -- "hero_controller.cpp" | grep -F -- " -c " | tail -1 || true)
+if [[ -n $controller_cmd ]]; then controller=$(cd "$app/build" && cpu_seconds bash -c "$controller_cmd"); fi
 main=$(cd "$app" && cpu_seconds "$cxx" -std=c++20 -fsyntax-only -I"$prefix/include" main.cpp)
 uses_pch=no
 grep -q -- "-include" <<< "$channel_cmd" && uses_pch=yes
@@ -97,5 +103,6 @@ row() {  # name value target unit
 row "main.cpp -fsyntax-only (user CPU)" "$main" 1.5
 row "heroes_channel.cpp compile (user CPU, pch=$uses_pch)" "$channel" 4
 row "rebuild after touching the channel (wall)" "$rebuild" 5
+[[ -z $controller ]] || printf '%-44s %9ss\n' "hero_controller.cpp compile (user CPU)" "$controller"
 printf '%-44s %9ss\n' "fresh build, -j2 (wall)" "$fresh"
 if [[ ${STRICT:-0} = 1 ]]; then exit "$failed"; fi

@@ -12,6 +12,11 @@
 #     it: <top build dir>/NAME (the tool runs build/NAME, build/bin/NAME or bin/NAME of the
 #     project named in project()), and installs it to bin/.
 #
+# One more recommendation the function cannot apply: instantiate ORM controllers
+# (orm::ManagedObjectController<T>, orm::Query<T> work) in source files of their own, not in
+# the channel's, as examples/heroes does (hero_controller.cpp): they are most of a channel's
+# compile time, and the channel is the file edited most (routes).
+#
 # Included by conduitConfig.cmake (find_package(conduit)) and by conduit's own
 # CMakeLists.txt, so the same call works against an installed conduit and in-tree.
 include_guard(GLOBAL)

@@ -6,8 +6,8 @@
 #include "conduit/http/file_controller.hpp"
 #include "conduit/http/router.hpp"
 #include "conduit/orm/data_model.hpp"
-#include "conduit/orm/managed_object_controller.hpp"
 #include "hero.hpp"
+#include "hero_controller.hpp"
 
 namespace heroes {
 
@@ -46,7 +46,7 @@ std::shared_ptr<conduit::Controller> HeroesChannel::entry_point() {
     co_return conduit::Response::ok(boost::json::object{{"message", "Hello, World!"}});
   });
 
-  router->route("/heroes/[:id]").link<conduit::orm::ManagedObjectController<Hero>>(database_);
+  router->route("/heroes/[:id]").link(make_hero_controller(database_));
 
   if (config_.public_directory) {
     router->route("/files/*").link<conduit::FileController>(*config_.public_directory);

@@ -111,8 +111,8 @@ void ConfigContext::fail(std::string_view message) const {
   throw ConfigError(std::string(source()), 0, 0, path(), std::string(message));
 }
 
-detail::Substitution ConfigContext::substitute(const ConfigNode& node) const {
-  detail::Substitution result;
+config::detail::Substitution ConfigContext::substitute(const ConfigNode& node) const {
+  config::detail::Substitution result;
   result.original = &node;
   // A value that already came from the environment is never expanded again.
   if (!node.is_scalar() || !node.env_variable().empty()) return result;
@@ -135,7 +135,7 @@ detail::Substitution ConfigContext::substitute(const ConfigNode& node) const {
   return result;
 }
 
-namespace detail {
+namespace config::detail {
 
 void require_kind(const ConfigNode& node, const ConfigContext& ctx, ConfigNode::Kind kind) {
   if (node.kind() == kind) return;
@@ -171,7 +171,7 @@ void reject_unexpected_keys(const ConfigNode& map, const ConfigContext& ctx,
   for (std::size_t i = 0; i < unexpected.size(); ++i) {
     if (i > 0) message += ", ";
     message += '\'' + std::string(unexpected[i]) + '\'';
-    const std::string_view match = closest_match(unexpected[i], absent);
+    const std::string_view match = conduit::detail::closest_match(unexpected[i], absent);
     if (!match.empty()) {
       message += " (did you mean '" + std::string(match) + "'?)";
       suggested = true;
@@ -179,7 +179,7 @@ void reject_unexpected_keys(const ConfigNode& map, const ConfigContext& ctx,
   }
   if (!suggested) {
     message += allowed.empty() ? std::string(" (no keys are allowed here)")
-                               : " (allowed keys: " + quoted_list(allowed) + ")";
+                               : " (allowed keys: " + conduit::detail::quoted_list(allowed) + ")";
   }
   ConfigNode at = ConfigNode::make_null(first->key_mark);
   ctx.fail(at, message);
@@ -223,5 +223,5 @@ void fail_field_validation(const ConfigNode& node, const ConfigContext& ctx, std
                        " is not set)");
 }
 
-}  // namespace detail
+}  // namespace config::detail
 }  // namespace conduit

@@ -229,10 +229,10 @@ DatabaseConfiguration DatabaseConfiguration::from_config(const ConfigNode& node,
   DatabaseConfiguration config = ctx.decode_members<DatabaseConfiguration>(node);
   // Absent keys are reported together, like any missing required key; what the values
   // must be is checked by validate(), which the decoder runs next.
-  std::vector<detail::MissingKey> missing;
+  std::vector<config::detail::MissingKey> missing;
   if (!config.is_sqlite() && node.find("host") == nullptr) missing.push_back({"host", {}});
   if (node.find("databaseName") == nullptr) missing.push_back({"databaseName", {}});
-  if (!missing.empty()) detail::fail_missing_keys(ctx, missing);
+  if (!missing.empty()) config::detail::fail_missing_keys(ctx, missing);
   if (config.is_sqlite()) config.port = 0;
   return config;
 }

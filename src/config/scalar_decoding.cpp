@@ -11,7 +11,7 @@
 #include "conduit/config/config_context.hpp"
 #include "core/internal/suggestions.hpp"
 
-namespace conduit::detail {
+namespace conduit::config::detail {
 namespace {
 
 const std::string& scalar_text(const ConfigNode& node, const ConfigContext& ctx,
@@ -190,10 +190,11 @@ std::size_t decode_enumerator(const ConfigNode& node, const ConfigContext& ctx,
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (names[i] == text) return i;
   }
-  std::string message = "expected one of " + quoted_list(names) + ", got " + describe_node(node);
-  const std::string_view match = closest_match(text, names);
+  std::string message =
+      "expected one of " + conduit::detail::quoted_list(names) + ", got " + describe_node(node);
+  const std::string_view match = conduit::detail::closest_match(text, names);
   if (!match.empty()) message += " (did you mean '" + std::string(match) + "'?)";
   ctx.fail(node, message);
 }
 
-}  // namespace conduit::detail
+}  // namespace conduit::config::detail

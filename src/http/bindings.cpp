@@ -34,7 +34,7 @@ DecodedBody DecodedBody::decode(const Request& request) {
   return body;
 }
 
-namespace detail {
+namespace http::detail {
 
 void BindingContext::missing(std::string_view location, std::string_view name) {
   errors.push_back(fmt::format("missing required {} '{}'", location, name));
@@ -173,5 +173,5 @@ void apply_key_filters(boost::json::object& object, const BodyKeyFilters& filter
   for (const std::string& key : removed) object.erase(key);
 }
 
-}  // namespace detail
+}  // namespace http::detail
 }  // namespace conduit

@@ -225,7 +225,7 @@ bool read_all(int fd, std::size_t size, std::string& out) {
 }  // namespace
 
 FileController::FileController(fs::path root) : root_(std::move(root)) {
-  for (const auto& [extension, type] : detail::default_mime_types()) {
+  for (const auto& [extension, type] : http::detail::default_mime_types()) {
     content_types_.emplace(extension, type);
   }
 }

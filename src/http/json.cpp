@@ -11,7 +11,7 @@ namespace conduit {
 JsonError::JsonError(Kind kind, std::string keys, std::string_view detail)
     : std::runtime_error(std::string(detail)), kind_(kind), keys_(std::move(keys)) {}
 
-namespace detail {
+namespace http::detail {
 
 std::string render_path(const JsonPath* path) {
   if (!path) return {};
@@ -60,7 +60,7 @@ std::optional<std::int64_t> json_integer(const boost::json::value& json) {
   return std::nullopt;
 }
 
-}  // namespace detail
+}  // namespace http::detail
 
 namespace {
 

@@ -3,7 +3,7 @@
 
 #include <array>
 
-namespace conduit::detail {
+namespace conduit::http::detail {
 
 namespace {
 constexpr std::array kDefaultMimeTypes = {
@@ -45,4 +45,4 @@ constexpr std::array kDefaultMimeTypes = {
 
 std::span<const MimeEntry> default_mime_types() noexcept { return kDefaultMimeTypes; }
 
-}  // namespace conduit::detail
+}  // namespace conduit::http::detail

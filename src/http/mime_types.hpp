@@ -11,11 +11,11 @@
 #include <string_view>
 #include <utility>
 
-namespace conduit::detail {
+namespace conduit::http::detail {
 
 using MimeEntry = std::pair<std::string_view, std::string_view>;
 
 // Every default entry: extension (lower case, no dot) and content type.
 std::span<const MimeEntry> default_mime_types() noexcept;
 
-}  // namespace conduit::detail
+}  // namespace conduit::http::detail

@@ -74,8 +74,8 @@ std::size_t ResourceController::add_operation(Operation entry, unsigned body_for
       accepted_content_types_.emplace_back(type);
     }
   };
-  if (body_formats & detail::kFormBody) accept("application/x-www-form-urlencoded");
-  if (body_formats & detail::kMultipartBody) accept("multipart/form-data");
+  if (body_formats & http::detail::kFormBody) accept("application/x-www-form-urlencoded");
+  if (body_formats & http::detail::kMultipartBody) accept("multipart/form-data");
   operations_.push_back(std::move(entry));
   return operations_.size() - 1;
 }

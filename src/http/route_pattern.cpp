@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-namespace conduit::detail {
+namespace conduit::http::detail {
 
 namespace {
 
@@ -202,4 +202,4 @@ std::vector<std::string> split_base_path(std::string_view base_path) {
   return segments;
 }
 
-}  // namespace conduit::detail
+}  // namespace conduit::http::detail

@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-namespace conduit::detail {
+namespace conduit::http::detail {
 
 struct RouteSegment {
   enum class Kind {
@@ -52,4 +52,4 @@ std::vector<RouteSpec> parse_route_pattern(std::string_view pattern);
 // Splits a base path such as "/api/v1/" into its non-empty segments ("api", "v1").
 std::vector<std::string> split_base_path(std::string_view base_path);
 
-}  // namespace conduit::detail
+}  // namespace conduit::http::detail

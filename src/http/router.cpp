@@ -29,7 +29,7 @@ constexpr std::size_t kMaxRegexSegment = 1024;
 
 namespace {
 
-using detail::RouteSegment;
+using http::detail::RouteSegment;
 
 constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
 constexpr std::size_t kInlineSegments = 32;
@@ -129,7 +129,7 @@ bool has_encoded_slash(std::string_view raw) {
 struct Router::Impl {
   struct Route {
     std::string pattern;
-    std::vector<detail::RouteSpec> specs;
+    std::vector<http::detail::RouteSpec> specs;
     std::shared_ptr<Controller> chain;
   };
   struct SpecRef {
@@ -172,7 +172,8 @@ void Router::Impl::compile() {
 }
 
 void Router::Impl::insert(std::uint32_t spec_index) {
-  const detail::RouteSpec& spec = routes[specs[spec_index].route].specs[specs[spec_index].spec];
+  const http::detail::RouteSpec& spec =
+      routes[specs[spec_index].route].specs[specs[spec_index].spec];
   std::uint32_t at = 0;
   for (const RouteSegment& segment : spec.segments) {
     if (segment.kind == RouteSegment::Kind::rest) {
@@ -294,7 +295,7 @@ Controller* Router::Impl::match_segments(Request& request, const PathSegments& p
   if (found == kNone) return nullptr;
 
   const Route& route = routes[specs[found].route];
-  const detail::RouteSpec& spec = route.specs[specs[found].spec];
+  const http::detail::RouteSpec& spec = route.specs[specs[found].spec];
   PathMatch& match = request.mutable_path_match();
   match.variables.clear();
   match.segments.clear();
@@ -318,7 +319,7 @@ Controller* Router::Impl::match_segments(Request& request, const PathSegments& p
 }
 
 Router::Router(std::string base_path) : impl_(std::make_unique<Impl>()) {
-  impl_->base = detail::split_base_path(base_path);
+  impl_->base = http::detail::split_base_path(base_path);
   // Each route's chain applies its own CORS policy; applying the router's on top would
   // add headers a stricter chain policy refused.
   cors_policy().reset();
@@ -331,7 +332,7 @@ Controller& Router::route(std::string_view pattern) {
     throw std::logic_error("route '" + std::string(pattern) +
                            "' added after the router was added to the channel");
   }
-  auto specs = detail::parse_route_pattern(pattern);
+  auto specs = http::detail::parse_route_pattern(pattern);
   auto chain = std::make_shared<Controller>();
   Controller& head = *chain;
   impl_->routes.push_back({std::string(pattern), std::move(specs), std::move(chain)});
@@ -372,7 +373,7 @@ void Router::did_add_to_channel() {
   impl_->compiled = true;
   for (const Impl::Route& route : impl_->routes) {
     RouteInfo info{route.pattern, {}};
-    for (const detail::RouteSpec& spec : route.specs)
+    for (const http::detail::RouteSpec& spec : route.specs)
       info.variable_sets.push_back(spec.variable_names);
     route.chain->did_attach_to_route(info);
     route.chain->did_add_to_channel();

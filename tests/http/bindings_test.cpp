@@ -455,7 +455,7 @@ TEST(Bindings, AccessorsExposeTheValue) {
 }
 
 TEST(Bindings, ParseBoolAcceptsDocumentedSpellings) {
-  using conduit::detail::parse_bool;
+  using conduit::http::detail::parse_bool;
   EXPECT_EQ(parse_bool(""), true);
   EXPECT_EQ(parse_bool("tRuE"), true);
   EXPECT_EQ(parse_bool("1"), true);

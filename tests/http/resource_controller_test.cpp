@@ -217,7 +217,7 @@ TEST(ResourceController, DuplicateMethodAndVariableSetIsAmbiguous) {
 }
 
 TEST(ResourceController, VariableSetsAreComputedAtCompileTime) {
-  using conduit::detail::path_variables;
+  using conduit::http::detail::path_variables;
   constexpr auto names =
       path_variables<Request&, Path<"z", int>, Query<"q", int>, const Path<"a", std::string>&>();
   static_assert(names.size() == 2);

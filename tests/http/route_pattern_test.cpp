@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace conduit::detail {
+namespace conduit::http::detail {
 namespace {
 
 // One string per expansion, segments joined by '/': "a/:b(\d+)/(x)/*".
@@ -178,4 +178,4 @@ TEST(RoutePattern, SplitBasePath) {
 }
 
 }  // namespace
-}  // namespace conduit::detail
+}  // namespace conduit::http::detail

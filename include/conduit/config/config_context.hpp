@@ -30,7 +30,7 @@ struct ConfigOptions {
   EnvironmentLookup environment;
 };
 
-namespace detail {
+namespace config::detail {
 
 // The outcome of environment substitution for one value.
 struct Substitution {
@@ -45,7 +45,7 @@ struct Substitution {
   }
 };
 
-}  // namespace detail
+}  // namespace config::detail
 
 class ConfigContext {
  public:
@@ -81,7 +81,7 @@ class ConfigContext {
   T decode_members(const ConfigNode& node) const;
 
   // Applies `$NAME` substitution to `node` (see configuration.hpp for the rules).
-  detail::Substitution substitute(const ConfigNode& node) const;
+  config::detail::Substitution substitute(const ConfigNode& node) const;
 
  private:
   enum class Segment { none, key, index };
@@ -99,7 +99,7 @@ class ConfigContext {
   EnvironmentLookup environment_;
 };
 
-namespace detail {
+namespace config::detail {
 
 // Non-template helpers behind the decoders (config_context.cpp, scalar_decoding.cpp).
 void require_kind(const ConfigNode& node, const ConfigContext& ctx, ConfigNode::Kind kind);
@@ -132,6 +132,6 @@ std::size_t decode_enumerator(const ConfigNode& node, const ConfigContext& ctx,
 [[noreturn]] void fail_field_validation(const ConfigNode& node, const ConfigContext& ctx,
                                         std::string_view key, std::string_view message);
 
-}  // namespace detail
+}  // namespace config::detail
 
 }  // namespace conduit

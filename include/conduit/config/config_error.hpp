@@ -38,7 +38,7 @@ class ConfigError : public LocatedError {
   const std::string& path() const noexcept { return key_path(); }
 };
 
-namespace detail {
+namespace config::detail {
 // The name BOOST_DESCRIBE_STRUCT gives `member` of T ("" when T does not list it).
 template <class T, class M>
 std::string described_member_name(M T::*member) {
@@ -54,7 +54,7 @@ std::string described_member_name(M T::*member) {
   });
   return name;
 }
-}  // namespace detail
+}  // namespace config::detail
 
 // Thrown by validate() to name the member at fault (see the header comment). Unlocated
 // until the decoder catches it: what() is then "member: message" (path() is the member).
@@ -67,7 +67,7 @@ class ConfigFieldError : public ConfigError {
   // The member named by pointer, so a misspelt member does not compile.
   template <class T, class M>
   ConfigFieldError(M T::*member, std::string message)
-      : ConfigFieldError(detail::described_member_name(member), std::move(message)) {}
+      : ConfigFieldError(config::detail::described_member_name(member), std::move(message)) {}
 
   const std::string& member() const noexcept { return path(); }
 };

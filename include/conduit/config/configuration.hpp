@@ -68,7 +68,7 @@ template <class T>
 T decode_config(const ConfigNode& document, std::string_view source_name,
                 ConfigOptions options = {}) {
   ConfigContext ctx(std::string(source_name), std::move(options));
-  detail::require_top_level_map(document, ctx);
+  config::detail::require_top_level_map(document, ctx);
   return ctx.decode<T>(document);
 }
 

@@ -77,7 +77,7 @@ struct FixedString {
   constexpr std::string_view view() const noexcept { return {chars, N - 1}; }
 };
 
-namespace detail {
+namespace http::detail {
 
 // The value holder shared by every binding.
 template <class T>
@@ -116,11 +116,11 @@ template <class T>
 struct IsTextBindable<std::optional<T>>
     : std::bool_constant<TextScalar<T> || IsTextList<T>::value> {};
 
-}  // namespace detail
+}  // namespace http::detail
 
 template <FixedString Name, class T>
-struct Path : detail::BindingValue<T> {
-  static_assert(detail::TextScalar<T>,
+struct Path : http::detail::BindingValue<T> {
+  static_assert(http::detail::TextScalar<T>,
                 "Path<> binds a scalar: std::string, bool, an integer, a floating point, "
                 "std::chrono::sys_time or a described enum (no optional, no vector)");
   static_assert(!Name.view().empty(), "Path<> needs a variable name");
@@ -128,16 +128,16 @@ struct Path : detail::BindingValue<T> {
 };
 
 template <FixedString Name, class T>
-struct Query : detail::BindingValue<T> {
-  static_assert(detail::IsTextBindable<T>::value,
+struct Query : http::detail::BindingValue<T> {
+  static_assert(http::detail::IsTextBindable<T>::value,
                 "Query<> binds a scalar, std::optional<scalar> or std::vector<scalar>");
   static_assert(!Name.view().empty(), "Query<> needs a parameter name");
   static constexpr std::string_view name = Name.view();
 };
 
 template <FixedString Name, class T>
-struct Header : detail::BindingValue<T> {
-  static_assert(detail::IsTextBindable<T>::value,
+struct Header : http::detail::BindingValue<T> {
+  static_assert(http::detail::IsTextBindable<T>::value,
                 "Header<> binds a scalar, std::optional<scalar> or std::vector<scalar>");
   static_assert(!Name.view().empty(), "Header<> needs a header name");
   static constexpr std::string_view name = Name.view();
@@ -177,7 +177,7 @@ struct BodyKeyFilters {
   constexpr bool empty() const noexcept { return !accept && !ignore && !reject && !require; }
 };
 
-namespace detail {
+namespace http::detail {
 
 template <class V>
 struct IsKeyFilter : std::false_type {};
@@ -288,7 +288,7 @@ constexpr bool check_body_options() {
   return true;
 }
 
-}  // namespace detail
+}  // namespace http::detail
 
 // The JSON (or form, multipart, text) body. `Options` are any of:
 //   JsonReadOptions{.reject_unknown_keys = false}   unknown keys ignored instead of refused
@@ -301,10 +301,10 @@ constexpr bool check_body_options() {
 // described struct or model, checked at compile time:
 //   Task<Response> create(Body<HeroInput, reject_keys<"id">, require_keys<"name">> body);
 template <class T, auto... Options>
-struct Body : detail::BindingValue<T> {
-  static_assert(detail::check_body_options<T, Options...>());
-  static constexpr JsonReadOptions options = detail::json_read_options_of<Options...>();
-  static constexpr BodyKeyFilters filters = detail::key_filters_of<Options...>();
+struct Body : http::detail::BindingValue<T> {
+  static_assert(http::detail::check_body_options<T, Options...>());
+  static constexpr JsonReadOptions options = http::detail::json_read_options_of<Options...>();
+  static constexpr BodyKeyFilters filters = http::detail::key_filters_of<Options...>();
 };
 
 // The request body decoded once by its Content-Type, before the bindings read it.
@@ -325,7 +325,7 @@ struct DecodedBody {
   static DecodedBody decode(const Request& request);
 };
 
-namespace detail {
+namespace http::detail {
 
 // Collects binding failures for one request, in parameter order.
 struct BindingContext {
@@ -533,5 +533,5 @@ void decode_binding(BindingContext& context, Body<T, Options...>& out) {
 // A Request& parameter needs no decoding.
 inline void decode_binding(BindingContext&, std::reference_wrapper<Request>&) {}
 
-}  // namespace detail
+}  // namespace http::detail
 }  // namespace conduit

@@ -115,12 +115,12 @@ class FunctionController final : public Controller {
   Function function_;
 };
 
-namespace detail {
+namespace http::detail {
 template <class F>
 Task<Outcome> call_as_outcome(F& function, Request& request) {
   co_return co_await function(request);
 }
-}  // namespace detail
+}  // namespace http::detail
 
 template <class F>
 Controller& Controller::link_function(F function) {
@@ -133,7 +133,7 @@ Controller& Controller::link_function(F function) {
                   "Task<Outcome>(Request&)");
     return link(std::make_shared<FunctionController>(
         [f = std::move(function)](Request& request) mutable -> Task<Outcome> {
-          return detail::call_as_outcome(f, request);
+          return http::detail::call_as_outcome(f, request);
         }));
   }
 }

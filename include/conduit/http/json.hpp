@@ -104,7 +104,13 @@ std::optional<std::chrono::sys_time<std::chrono::microseconds>> parse_iso8601(
 std::string format_iso8601(std::chrono::sys_time<std::chrono::microseconds> time,
                            int fraction_digits);
 
-namespace detail {
+namespace http::detail {
+
+// From conduit/core/type_traits.hpp (core's conduit::detail).
+using conduit::detail::IsOptional;
+using conduit::detail::IsStringMap;
+using conduit::detail::IsSysTime;
+using conduit::detail::IsVector;
 
 template <class T>
 concept Integer = std::integral<T> && !std::same_as<T, bool> && !std::same_as<T, char> &&
@@ -159,22 +165,22 @@ constexpr bool names_a_member(L<D...>, std::string_view key) {
   return ((std::string_view(D::name) == key) || ...);
 }
 
-}  // namespace detail
+}  // namespace http::detail
 
 // The described struct whose public member names are the keys of T's JSON object: T for a
 // described struct read by the generic rules, JsonCodec<T>::object_type for a codec that
 // declares one (orm models and orm::Partial do), void for anything else. Body<> checks
 // its key filters against it and refuses a body of another shape before reading it.
 template <class T>
-using JsonObjectType = typename detail::JsonObjectTypeOf<T>::type;
+using JsonObjectType = typename http::detail::JsonObjectTypeOf<T>::type;
 
 // Whether `key` is a key of Object's JSON object (a public member, inherited ones included).
 template <class Object>
 constexpr bool is_json_object_key(std::string_view key) {
-  return detail::names_a_member(detail::PublicMembers<Object>{}, key);
+  return http::detail::names_a_member(http::detail::PublicMembers<Object>{}, key);
 }
 
-namespace detail {
+namespace http::detail {
 
 // Digits of fraction a time stamp of duration D is written with.
 template <class D>
@@ -386,19 +392,19 @@ boost::json::value write_json(const T& value) {
   }
 }
 
-}  // namespace detail
+}  // namespace http::detail
 
 // Converts `value` to JSON; see the header comment for the supported types.
 template <class T>
 boost::json::value to_json(const T& value) {
-  return detail::write_json<T>(value);
+  return http::detail::write_json<T>(value);
 }
 
 // Converts `json` to a T, or throws JsonError naming the offending key.
 template <class T>
 T from_json(const boost::json::value& json, const JsonReadOptions& options = {}) {
   T out{};
-  detail::read_json(json, out, nullptr, options);
+  http::detail::read_json(json, out, nullptr, options);
   return out;
 }
 

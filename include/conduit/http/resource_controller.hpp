@@ -59,7 +59,7 @@
 
 namespace conduit {
 
-namespace detail {
+namespace http::detail {
 
 enum class ArgKind { invalid, request, path, query, header, body };
 inline constexpr unsigned kFormBody = 1;
@@ -199,7 +199,7 @@ constexpr std::string_view function_name() {
   return signature.substr(start, end == std::string_view::npos ? end : end - start);
 }
 
-}  // namespace detail
+}  // namespace http::detail
 
 class ResourceController : public Controller {
  public:
@@ -255,7 +255,7 @@ class ResourceController : public Controller {
   OperationHandle operation(std::string_view method, F fn, std::string_view name = {});
   template <auto Fn>
   OperationHandle operation(std::string_view method) {
-    return operation(method, Fn, detail::function_name<Fn>());
+    return operation(method, Fn, http::detail::function_name<Fn>());
   }
 
   template <class F>
@@ -314,7 +314,7 @@ class ResourceController : public Controller {
   };
 
   template <class... Args, class Call>
-  std::size_t add(std::string_view method, std::string_view name, detail::ArgList<Args...>,
+  std::size_t add(std::string_view method, std::string_view name, http::detail::ArgList<Args...>,
                   Call call);
   // Adds the operation; returns its index.
   std::size_t add_operation(Operation entry, unsigned body_formats);
@@ -333,16 +333,16 @@ class ResourceController : public Controller {
 
 template <class... Args, class Call>
 std::size_t ResourceController::add(std::string_view method, std::string_view name,
-                                    detail::ArgList<Args...>, Call call) {
-  static_assert(detail::check_operation_parameters<Args...>());
-  constexpr auto variables = detail::path_variables<Args...>();
-  constexpr unsigned body_formats = (detail::ArgOf<Args>::body_formats | ... | 0u);
+                                    http::detail::ArgList<Args...>, Call call) {
+  static_assert(http::detail::check_operation_parameters<Args...>());
+  constexpr auto variables = http::detail::path_variables<Args...>();
+  constexpr unsigned body_formats = (http::detail::ArgOf<Args>::body_formats | ... | 0u);
   Operation entry;
   entry.method = std::string(method);
   entry.path_variables.assign(variables.begin(), variables.end());
   entry.name = std::string(name);
   entry.invoke = [call = std::move(call)](Request& request, DecodedBody& body) {
-    return detail::invoke_operation<Args...>(request, body, call,
+    return http::detail::invoke_operation<Args...>(request, body, call,
                                              std::index_sequence_for<Args...>{});
   };
   return add_operation(std::move(entry), body_formats);
@@ -352,7 +352,7 @@ template <class F>
 ResourceController::OperationHandle ResourceController::operation(std::string_view method, F fn,
                                                                   std::string_view name) {
   if constexpr (std::is_member_function_pointer_v<F>) {
-    using Signature = detail::OperationSignature<F>;
+    using Signature = http::detail::OperationSignature<F>;
     static_assert(Signature::valid,
                   "an operation member function returns Task<Response> and takes bindings");
     using C = typename Signature::Class;
@@ -365,7 +365,7 @@ ResourceController::OperationHandle ResourceController::operation(std::string_vi
           return (self->*fn)(std::forward<decltype(args)>(args)...);
         }));
   } else {
-    using Signature = detail::OperationSignature<decltype(&F::operator())>;
+    using Signature = http::detail::OperationSignature<decltype(&F::operator())>;
     static_assert(Signature::valid,
                   "an operation callable returns Task<Response> and takes bindings");
     // Shared so the callable outlives every task started from it, however the table moves.

@@ -23,12 +23,12 @@ namespace conduit {
 
 inline constexpr std::string_view kJsonContentType = "application/json; charset=utf-8";
 
-namespace detail {
+namespace http::detail {
 // A body that is not already a JSON value: converted with to_json. (Anything convertible
 // keeps the boost::json::value overloads, so braced objects and nullptr work as before.)
 template <class T>
 concept ToJsonBody = !std::convertible_to<const T&, boost::json::value>;
-}  // namespace detail
+}  // namespace http::detail
 
 class Response {
  public:
@@ -57,19 +57,19 @@ class Response {
   static Response gone(const boost::json::value& body = nullptr) { return json(410, body); }
   static Response server_error(const boost::json::value& body = nullptr) { return json(500, body); }
 
-  template <detail::ToJsonBody T>
+  template <http::detail::ToJsonBody T>
   static Response json(int status, const T& body) {
     return json(status, to_json(body));
   }
-  template <detail::ToJsonBody T>
+  template <http::detail::ToJsonBody T>
   static Response ok(const T& body) {
     return json(200, to_json(body));
   }
-  template <detail::ToJsonBody T>
+  template <http::detail::ToJsonBody T>
   static Response created(std::string_view location, const T& body) {
     return created(location, to_json(body));
   }
-  template <detail::ToJsonBody T>
+  template <http::detail::ToJsonBody T>
   static Response accepted(const T& body) {
     return json(202, to_json(body));
   }

@@ -152,7 +152,7 @@ RelatedModel related_model() {
 template <class E>
 std::vector<std::string_view> enumerator_names() {
   std::vector<std::string_view> names;
-  if constexpr (conduit::detail::DescribedEnum<E>) {
+  if constexpr (conduit::http::detail::DescribedEnum<E>) {
     boost::mp11::mp_for_each<boost::describe::describe_enumerators<E>>(
         [&](auto descriptor) { names.emplace_back(descriptor.name); });
   }

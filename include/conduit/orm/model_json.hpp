@@ -165,7 +165,7 @@ boost::json::value write_value(const V& value) {
   } else if constexpr (value_class == ValueClass::text) {
     return boost::json::value(std::string_view(value));
   } else if constexpr (value_class == ValueClass::timestamp) {
-    return boost::json::value(conduit::detail::format_time(value));
+    return boost::json::value(conduit::http::detail::format_time(value));
   } else if constexpr (value_class == ValueClass::document) {
     return value;
   } else if constexpr (value_class == ValueClass::enumeration) {
@@ -180,7 +180,7 @@ template <class V>
 ReadStatus read_value(const boost::json::value& json, V& out) {
   constexpr ValueClass value_class = value_class_of<V>();
   if constexpr (value_class == ValueClass::int32 || value_class == ValueClass::int64) {
-    auto integer = conduit::detail::json_integer(json);
+    auto integer = conduit::http::detail::json_integer(json);
     if (!integer || !std::in_range<V>(*integer)) return ReadStatus::wrong_type;
     out = static_cast<V>(*integer);
   } else if constexpr (value_class == ValueClass::boolean) {
@@ -199,7 +199,7 @@ ReadStatus read_value(const boost::json::value& json, V& out) {
   } else if constexpr (value_class == ValueClass::timestamp) {
     const auto* text = json.if_string();
     if (!text) return ReadStatus::wrong_type;
-    auto time = conduit::detail::parse_time<V>(std::string_view(text->data(), text->size()));
+    auto time = conduit::http::detail::parse_time<V>(std::string_view(text->data(), text->size()));
     if (!time) return ReadStatus::wrong_type;
     out = *time;
   } else if constexpr (value_class == ValueClass::document) {
@@ -207,7 +207,7 @@ ReadStatus read_value(const boost::json::value& json, V& out) {
   } else if constexpr (value_class == ValueClass::enumeration) {
     const auto* text = json.if_string();
     if (!text) return ReadStatus::bad_option;
-    auto parsed = conduit::detail::parse_enum<V>(std::string_view(text->data(), text->size()));
+    auto parsed = conduit::http::detail::parse_enum<V>(std::string_view(text->data(), text->size()));
     if (!parsed) return ReadStatus::bad_option;
     out = *parsed;
   } else if constexpr (value_class == ValueClass::uuid) {

@@ -188,7 +188,7 @@ bool read_column(const Entity& entity, T& object, Source& source) {
     if constexpr (std::is_same_v<V, C>) {
       value = std::move(*cell);
     } else if constexpr (value_class_of<V>() == ValueClass::enumeration) {
-      auto parsed = conduit::detail::parse_enum<V>(*cell);
+      auto parsed = conduit::http::detail::parse_enum<V>(*cell);
       if (!parsed) throw_bad_cell(entity, I, *cell);
       value = *parsed;
     } else if constexpr (value_class_of<V>() == ValueClass::timestamp) {

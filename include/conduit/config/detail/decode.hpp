@@ -43,13 +43,20 @@ namespace conduit {
 template <class T>
 struct ConfigDecoder;
 
-namespace detail {
-
 // ---- type traits ---------------------------------------------------------------------
 
-// IsOptional, IsVector and IsStringMap come from conduit/core/type_traits.hpp.
+// IsOptional, IsVector and IsStringMap come from conduit/core/type_traits.hpp (core's
+// conduit::detail); a configuration may also map onto an unordered_map.
+namespace detail {
 template <class U, class H, class E, class A>
 struct IsStringMap<std::unordered_map<std::string, U, H, E, A>> : std::true_type {};
+}  // namespace detail
+
+namespace config::detail {
+
+using conduit::detail::IsOptional;
+using conduit::detail::IsStringMap;
+using conduit::detail::IsVector;
 
 template <class T>
 struct is_duration : std::false_type {};
@@ -311,27 +318,27 @@ T decode_builtin(const ConfigNode& node, const ConfigContext& ctx) {
   }
 }
 
-}  // namespace detail
+}  // namespace config::detail
 
 template <class T>
 struct ConfigDecoder {
   static T decode(const ConfigNode& node, const ConfigContext& ctx) {
-    if constexpr (detail::has_from_config<T>) {
+    if constexpr (config::detail::has_from_config<T>) {
       T value = T::from_config(node, ctx);
-      detail::run_validate(value, node, ctx);
+      config::detail::run_validate(value, node, ctx);
       return value;
     } else {
-      return detail::decode_builtin<T>(node, ctx);
+      return config::detail::decode_builtin<T>(node, ctx);
     }
   }
 };
 
 template <class T>
 T ConfigContext::decode(const ConfigNode& node) const {
-  const detail::Substitution substitution = substitute(node);
+  const config::detail::Substitution substitution = substitute(node);
   const ConfigNode* value = substitution.value();
   if (value == nullptr) {
-    if constexpr (detail::IsOptional<T>::value) return std::nullopt;
+    if constexpr (config::detail::IsOptional<T>::value) return std::nullopt;
     fail(node, "environment variable " + substitution.unset_variable + " is not set");
   }
   return ConfigDecoder<T>::decode(*value, *this);
@@ -339,7 +346,7 @@ T ConfigContext::decode(const ConfigNode& node) const {
 
 template <class T>
 T ConfigContext::decode_members(const ConfigNode& node) const {
-  return detail::decode_members<T>(node, *this);
+  return config::detail::decode_members<T>(node, *this);
 }
 
 }  // namespace conduit

@@ -125,19 +125,19 @@ template <class V>
 constexpr ValueClass value_class_of() {
   if constexpr (std::is_same_v<V, bool>) {
     return ValueClass::boolean;
-  } else if constexpr (conduit::detail::Integer<V> && std::is_signed_v<V> && sizeof(V) == 4) {
+  } else if constexpr (conduit::http::detail::Integer<V> && std::is_signed_v<V> && sizeof(V) == 4) {
     return ValueClass::int32;
-  } else if constexpr (conduit::detail::Integer<V> && std::is_signed_v<V> && sizeof(V) == 8) {
+  } else if constexpr (conduit::http::detail::Integer<V> && std::is_signed_v<V> && sizeof(V) == 8) {
     return ValueClass::int64;
   } else if constexpr (std::is_same_v<V, double>) {
     return ValueClass::real;
   } else if constexpr (std::is_same_v<V, std::string>) {
     return ValueClass::text;
-  } else if constexpr (conduit::detail::SysTime<V>) {
+  } else if constexpr (conduit::http::detail::SysTime<V>) {
     return ValueClass::timestamp;
   } else if constexpr (std::is_same_v<V, boost::json::value>) {
     return ValueClass::document;
-  } else if constexpr (conduit::detail::DescribedEnum<V>) {
+  } else if constexpr (conduit::http::detail::DescribedEnum<V>) {
     return ValueClass::enumeration;
   } else if constexpr (std::is_same_v<V, Uuid>) {
     return ValueClass::uuid;
