@@ -44,7 +44,7 @@ ChildProcess::Options serve(std::vector<std::string> extra = {}) {
   ChildProcess::Options o;
   o.argv = {TEST_SERVER_BINARY, "serve", "-p", "0", "-a", "127.0.0.1"};
   o.argv.insert(o.argv.end(), extra.begin(), extra.end());
-  o.unset_env = {"PORT"};
+  o.unset_env = {"PORT", "WEB_CONCURRENCY"};
   return o;
 }
 
@@ -187,6 +187,44 @@ TEST(ServeCommand, BadFlagsExitOneWithOneLine) {
     EXPECT_NE(result.err.find(c.expected), std::string::npos) << result.err;
     EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
     EXPECT_TRUE(result.err.starts_with("***")) << result.err;
+  }
+}
+
+// No -n: the loop count comes from $WEB_CONCURRENCY, and the start line says so; a value
+// that is not a positive integer is a configuration error naming it.
+TEST(ServeCommand, LoopCountComesFromWebConcurrency) {
+  ChildProcess::Options o = serve();
+  o.unset_env = {"PORT"};
+  o.env = {{"WEB_CONCURRENCY", "3"}};
+  ChildProcess child(o);
+  auto port = wait_listening(child);
+  ASSERT_NE(port, 0);
+  EXPECT_NE(child.stdout_text().find("(3 event loops (WEB_CONCURRENCY=3))"), std::string::npos)
+      << child.stdout_text();
+  EXPECT_EQ(http_request(port, "GET", "/hello").status, 200);
+  child.send_signal(SIGTERM);
+  EXPECT_EQ(child.wait_exit(15s), 0);
+
+  // -n wins over the environment.
+  ChildProcess::Options explicit_n = serve({"-n", "1"});
+  explicit_n.unset_env = {"PORT"};
+  explicit_n.env = {{"WEB_CONCURRENCY", "3"}};
+  ChildProcess one(explicit_n);
+  ASSERT_NE(wait_listening(one), 0);
+  EXPECT_NE(one.stdout_text().find("(1 event loop (-n 1))"), std::string::npos)
+      << one.stdout_text();
+  one.send_signal(SIGTERM);
+  EXPECT_EQ(one.wait_exit(15s), 0);
+
+  for (std::string bad : {"0", "two", "-1", "2x"}) {
+    ChildProcess::Options b = serve();
+    b.unset_env = {"PORT"};
+    b.env = {{"WEB_CONCURRENCY", bad}};
+    auto result = run_command(b, 15s);
+    EXPECT_EQ(result.status, 1) << bad;
+    EXPECT_NE(result.err.find("WEB_CONCURRENCY must be a positive integer"), std::string::npos)
+        << result.err;
+    EXPECT_NE(result.err.find("'" + bad + "'"), std::string::npos) << result.err;
   }
 }
 
