@@ -4,7 +4,9 @@
 # For LOOPS (default 1 .. nproc) event loops of the heroes example: requests/s, server CPU
 # microseconds per request, p99 and the efficiency against 1 loop (req/s / (loops x the
 # 1-loop req/s)) on plaintext pipelined (PIPELINE_CONNECTIONS x PIPELINE_DEPTH), /heroes on
-# SQLite and /heroes on PostgreSQL (CONNECTIONS, unpipelined). The server with L loops is
+# SQLite and /heroes on PostgreSQL (CONNECTIONS, unpipelined); heroes_pgbouncer (not in the
+# default TESTS) is /heroes on PostgreSQL through PgBouncer in transaction mode
+# (scripts/pgbouncer-test.sh, ?pgbouncer=true), to compare with heroes_postgres. The server with L loops is
 # pinned to cores 0..L-1 and wrk (one thread) to core L; when L is the machine's core
 # count wrk (and PostgreSQL) share the last core with a loop: the figure then says what
 # the loops do with a client beside them, not linear efficiency.
@@ -62,7 +64,10 @@ export CONDUIT_PG_TEST_PORT=$PG_PORT
 PG_URL=$("$CLUSTER" url)
 
 CLUSTER_STARTED=0
+BOUNCER=$REPO_DIR/scripts/pgbouncer-test.sh
+BOUNCER_STARTED=0
 bench_cleanup_hook() {
+  ((BOUNCER_STARTED)) && "$BOUNCER" stop >/dev/null 2>&1 || true
   ((CLUSTER_STARTED)) && "$CLUSTER" stop >/dev/null 2>&1 || true
 }
 bench_start_bookkeeping conduit-scaling
@@ -71,7 +76,8 @@ check_endpoints() { echo true; }
 
 # ---- databases ----------------------------------------------------------------------------
 need_pg=0
-[[ " $TESTS " == *" heroes_postgres "* || $MIXED == 1 ]] && need_pg=1
+[[ " $TESTS " == *" heroes_postgres "* || " $TESTS " == *" heroes_pgbouncer "* ||
+  $MIXED == 1 ]] && need_pg=1
 if ((need_pg)); then
   note "starting PostgreSQL on 127.0.0.1:$PG_PORT (core $CLIENT_CORE)"
   CLUSTER_STARTED=1
@@ -79,6 +85,13 @@ if ((need_pg)); then
   "$CONDUIT_BIN" db upgrade --connect "$PG_URL" \
     --migration-directory "$REPO_DIR/examples/heroes/migrations" >"$WORK/upgrade-pg.log" 2>&1 ||
     die "db upgrade on PostgreSQL failed: $(tail -n 5 "$WORK/upgrade-pg.log")"
+fi
+BOUNCER_URL=$("$BOUNCER" url)
+if [[ " $TESTS " == *" heroes_pgbouncer "* ]]; then
+  BOUNCER_STARTED=1
+  out=$(timeout 60 taskset -c "$CLIENT_CORE" "$BOUNCER" start)
+  [[ $out == *"not installed"* ]] && die "$out"
+  note "$out"
 fi
 SQLITE_URL=sqlite:$WORK/heroes.db
 "$CONDUIT_BIN" db upgrade --connect "$SQLITE_URL" \
@@ -128,6 +141,7 @@ test_spec() { # name -> "path conns depth db"
   plaintext_pipelined) echo "/plaintext $PIPELINE_CONNECTIONS $PIPELINE_DEPTH $SQLITE_URL" ;;
   heroes_sqlite) echo "/heroes $CONNECTIONS 1 $SQLITE_URL" ;;
   heroes_postgres) echo "/heroes $CONNECTIONS 1 $PG_URL" ;;
+  heroes_pgbouncer) echo "/heroes $CONNECTIONS 1 $BOUNCER_URL" ;;
   *) die "unknown test '$1'" ;;
   esac
 }
