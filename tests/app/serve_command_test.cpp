@@ -330,7 +330,7 @@ TEST(ServeCommand, RunningOutOfFileDescriptorsIsLoggedOncePerEpisode) {
   ChildProcess::Options o;
   o.argv = {"/bin/sh", "-c",
             std::string("ulimit -n 40 && exec ") + TEST_SERVER_BINARY +
-                " serve -p 0 -a 127.0.0.1 --quiet"};
+                " serve -p 0 -a 127.0.0.1 --quiet -n 1"};  // one loop: one warning per episode
   o.unset_env = {"PORT"};
   ChildProcess child(o);
   auto port = wait_listening(child);
