@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -144,6 +145,53 @@ TEST(ServeCommandPostgres, AStuckQueryDoesNotStretchTheShutdownGrace) {
   int left = sleeping();
   while (left != 0 && std::chrono::steady_clock::now() < cancelled_by) left = sleeping();
   EXPECT_EQ(left, 0);
+}
+
+// maxConnectionCount is the process's total: two loops with maxConnectionCount 2 never
+// hold more than 2 server connections, however the transactions land on the loops (each
+// loop's pool has 1, and a loop's second transaction waits for it).
+TEST(ServeCommandPostgres, MaxConnectionCountIsTheProcessTotal) {
+  const char* url = std::getenv("CONDUIT_TEST_DATABASE_URL");
+  if (!url) GTEST_SKIP() << "CONDUIT_TEST_DATABASE_URL is not set (run through ctest)";
+  const std::string tag = "split_" + std::to_string(::getpid());
+  const std::string tagged_url = std::string(url) +
+                                 (std::string(url).find('?') == std::string::npos ? "?" : "&") +
+                                 "application_name=" + tag;
+  auto connections = [&] {
+    auto r = run_command(
+        {{"/usr/bin/psql", url, "-tAc",
+          "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + tag + "'"},
+         {},
+         {},
+         ""},
+        30s);
+    EXPECT_EQ(r.status, 0) << r.err;
+    return r.status == 0 ? std::stoi(r.out) : -1;
+  };
+  ChildProcess::Options o;
+  o.argv = {TEST_DB_SERVER_BINARY, "serve", "-p", "0", "-a", "127.0.0.1", "-n", "2"};
+  o.env = {{"CONDUIT_TEST_DATABASE_URL", tagged_url}, {"CONDUIT_TEST_MAX_CONNECTIONS", "2"}};
+  o.unset_env = {"PORT"};
+  ChildProcess child(o);
+  auto port = wait_listening(child);
+  ASSERT_NE(port, 0);
+  std::vector<std::unique_ptr<HttpConnection>> requests;
+  for (int i = 0; i < 6; ++i) {
+    requests.push_back(std::make_unique<HttpConnection>("127.0.0.1", port));
+    requests.back()->send("GET /tx_sleep/0.3 HTTP/1.1\r\nHost: x\r\n\r\n");
+  }
+  int most = 0;
+  for (int i = 0; i < 5; ++i) most = std::max(most, connections());
+  for (auto& request : requests) {
+    auto r = request->read_response(20s);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200) << r->body;
+  }
+  most = std::max(most, connections());
+  EXPECT_GE(most, 1);
+  EXPECT_LE(most, 2);
+  child.send_signal(SIGTERM);
+  EXPECT_EQ(child.wait_exit(15s), 0);
 }
 
 TEST(ServeCommand, PortComesFromEnvironmentWhenNotGiven) {
