@@ -269,7 +269,7 @@ run_wrk() {
   c1_before=$(core_ticks "$CLIENT_CORE")
   t0=$(date +%s%N)
   timeout -k 5 $((seconds + 30)) taskset -c "$CLIENT_CORE" \
-    wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --timeout 2s -s "$BENCH_DIR/plain.lua" \
+    wrk -t1 -c"$CONNECTIONS" -d"${seconds}s" --timeout 2s --latency -s "$BENCH_DIR/plain.lua" \
     "http://127.0.0.1:$port$path" >"$WORK/wrk.out" 2>&1 </dev/null &
   CLIENT_PID=$!
   # `time` of the wait reports the CPU of the reaped wrk (RUSAGE_CHILDREN delta).

@@ -12,6 +12,7 @@ script is bounded even if the server stops answering.
 
 import argparse
 import json
+import signal
 import socket
 import sys
 import time
@@ -73,6 +74,9 @@ def main():
     parser.add_argument("--pids", required=True, help="space-separated pids whose VmRSS is summed")
     parser.add_argument("--settle", type=float, default=0.2, help="seconds to wait before reading RSS")
     parser.add_argument("--timeout", type=float, default=5.0)
+    parser.add_argument("--hold", type=float, default=0.0,
+                        help="after measuring, print HOLDING and keep the connections open "
+                             "this many seconds (or until SIGTERM) before closing them")
     args = parser.parse_args()
 
     pids = [int(p) for p in args.pids.split()]
@@ -96,6 +100,12 @@ def main():
     time.sleep(args.settle)  # let the server finish any post-response bookkeeping
     rss_held = total_kb(pids, "VmRSS")
     open_count = sum(1 for sock in sockets if still_open(sock))
+    if args.hold > 0:
+        # For a load run beside idle connections (bench/scaling.sh MIXED): the caller
+        # waits for this line, runs its load, then stops us.
+        signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGTERM])
+        print(f"HOLDING {open_count}", flush=True)
+        signal.sigtimedwait([signal.SIGTERM], args.hold)
     for sock in sockets:
         sock.close()
 

@@ -169,7 +169,7 @@ run_wrk() {
   c1_before=$(core_ticks "$CLIENT_CORE")
   t0=$(date +%s%N)
   timeout -k 5 $((seconds + 30)) taskset -c "$CLIENT_CORE" \
-    wrk -t1 -c"$conns" -d"${seconds}s" --timeout 2s -s "$script" \
+    wrk -t1 -c"$conns" -d"${seconds}s" --timeout 2s --latency -s "$script" \
     "http://127.0.0.1:$port$path" "${extra[@]}" >"$WORK/wrk.out" 2>&1 </dev/null &
   CLIENT_PID=$!
   # `time` of the wait reports the CPU of the reaped wrk (RUSAGE_CHILDREN delta).
@@ -217,7 +217,8 @@ w = r["wrk"]
 rps = w["requests"] / (w["duration_us"] / 1e6)
 us = r["server_cpu_ticks"] / r["clk_tck"] * 1e6 / max(w["requests"], 1)
 print(f"  {r['server']:<8} {r['test']:<20} c={r['connections']:<4} {rps:>11,.0f} req/s "
-      f"{us:7.2f} us CPU/req  errors={sum(w['errors'].values())}")
+      f"{us:7.2f} us CPU/req  p99={w['latency_us']['p99'] / 1000:.2f} ms  "
+      f"errors={sum(w['errors'].values())}")
 EOF
   fi
 }

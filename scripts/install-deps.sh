@@ -11,7 +11,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
   libpq-dev libsqlite3-dev libyaml-cpp-dev libssl-dev libcli11-dev libfmt-dev zlib1g-dev
   # tests: GoogleTest, a real PostgreSQL server, HTTP clients, the fuzzer runtime
-  libgtest-dev libgmock-dev postgresql-15 curl openssl procps clang-14 libclang-rt-14-dev
+  libgtest-dev libgmock-dev postgresql-15 pgbouncer curl openssl procps clang-14 libclang-rt-14-dev
   # benchmarks: Google Benchmark, wrk, nginx as a ceiling (Node.js for the fastify
   # reference comes with the machine image; bench/ checks for it)
   libbenchmark-dev wrk nginx-light

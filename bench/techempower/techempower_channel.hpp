@@ -26,7 +26,8 @@
 namespace techempower {
 
 struct TechEmpowerConfig {
-  // The pool per loop is the map form's maxConnectionCount (bench/db_bench.sh sets it).
+  // The process's pool is the map form's maxConnectionCount, split across its loops
+  // (bench/db_bench.sh sets it and runs one loop).
   conduit::DatabaseConfiguration database;
 };
 BOOST_DESCRIBE_STRUCT(TechEmpowerConfig, (), (database))

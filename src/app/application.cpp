@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "app/event_loop.hpp"
+#include "app/loop_count.hpp"
 #include "conduit/core/log.hpp"
 
 namespace conduit {
@@ -43,11 +44,10 @@ std::unique_ptr<asio::ssl::context> make_tls_context(const ApplicationOptions& o
   return context;
 }
 
-// Loop count: 0 means one per core.
-int loop_count(int requested) {
-  if (requested > 0) return requested;
-  unsigned cores = std::thread::hardware_concurrency();
-  return cores == 0 ? 1 : static_cast<int>(cores);
+// Loop count: 0 means what the process may use (loop_count.hpp).
+app::detail::LoopCount loop_count(int requested) {
+  if (requested > 0) return {requested, "-n " + std::to_string(requested)};
+  return app::detail::detect_loop_count();
 }
 
 }  // namespace
@@ -59,6 +59,7 @@ struct Application::Impl {
   std::vector<std::unique_ptr<app::detail::EventLoop>> loops;
   std::vector<std::thread> threads;
   std::uint16_t port = 0;
+  std::string loop_reason;  // why this many loops, for the start log line
   std::string host_for_clients = "127.0.0.1";
 
   std::mutex mutex;
@@ -68,9 +69,11 @@ struct Application::Impl {
   bool stopping = false;
 
   void open_listeners() {
-    const int count = loop_count(options.threads);
+    const app::detail::LoopCount chosen = loop_count(options.threads);
+    const int count = chosen.count;
+    loop_reason = chosen.reason;
     for (int i = 0; i < count; ++i) {
-      loops.push_back(std::make_unique<app::detail::EventLoop>(i, options, spec, tls.get()));
+      loops.push_back(std::make_unique<app::detail::EventLoop>(i, count, options, spec, tls.get()));
     }
     std::uint16_t wanted = options.port;
     auto bind_all = [&](const asio::ip::address& address) {
@@ -99,7 +102,8 @@ struct Application::Impl {
       log::warn("{}; falling back to 0.0.0.0", error.what());
       loops.clear();
       for (int i = 0; i < count; ++i) {
-        loops.push_back(std::make_unique<app::detail::EventLoop>(i, options, spec, tls.get()));
+        loops.push_back(
+            std::make_unique<app::detail::EventLoop>(i, count, options, spec, tls.get()));
       }
       bind_all(asio::ip::address_v4::any());
     }
@@ -174,10 +178,10 @@ void Application::start() {
     stop();
     throw std::runtime_error(failure);
   }
-  log::info("{} listening on {}://{}:{} ({} event loop{})", d.spec.name,
+  log::info("{} listening on {}://{}:{} ({} event loop{} ({}))", d.spec.name,
             d.options.uses_tls() ? "https" : "http",
             d.options.address.empty() ? "[::]" : d.options.address, d.port, d.loops.size(),
-            d.loops.size() == 1 ? "" : "s");
+            d.loops.size() == 1 ? "" : "s", d.loop_reason);
 }
 
 std::uint16_t Application::port() const noexcept { return impl_->port; }

@@ -50,9 +50,11 @@ void add_serve_command(CLI::App& app, ServeFlags& flags) {
       ->envname("PORT");
   serve->add_option("-a,--address", o.address,
                     "Address to bind (default: dual-stack ::, else 0.0.0.0)");
+  o.threads = 0;  // no -n: $WEB_CONCURRENCY, else the usable CPUs (app/loop_count.hpp)
   serve
       ->add_option("-n,--threads,--isolates", o.threads,
-                   "Event loops, each on its own thread (0 = one per core)")
+                   "Event loops, each on its own thread (default: $WEB_CONCURRENCY, else the "
+                   "CPUs the process may use: cgroup quota and affinity)")
       ->check(CLI::Range(0, 1024));
   serve->add_option("-c,--config-path", o.config_path, "Configuration file")->capture_default_str();
   serve->add_option("--ssl-certificate-path", flags.ssl_certificate_path,

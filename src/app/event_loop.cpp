@@ -68,9 +68,9 @@ std::uint64_t splitmix(std::uint64_t& x) {
 
 }  // namespace
 
-EventLoop::EventLoop(int index, const ApplicationOptions& options, const ApplicationSpec& spec,
-                     asio::ssl::context* tls)
-    : index_(index), options_(options), spec_(spec), tls_(tls) {
+EventLoop::EventLoop(int index, int count, const ApplicationOptions& options,
+                     const ApplicationSpec& spec, asio::ssl::context* tls)
+    : index_(index), count_(count), options_(options), spec_(spec), tls_(tls) {
   std::random_device device;
   std::uint64_t seed = (std::uint64_t(device()) << 32) ^ device();
   rng_state_[0] = splitmix(seed);
@@ -113,6 +113,7 @@ std::uint16_t EventLoop::local_port() const {
 
 void EventLoop::run(std::function<void(std::string)> on_ready) {
   conduit::detail::set_current_io_context(&io_);
+  conduit::detail::set_current_loop_share({index_, count_});
   asio::co_spawn(
       io_,
       [this]() -> asio::awaitable<void> {
@@ -163,6 +164,7 @@ void EventLoop::run(std::function<void(std::string)> on_ready) {
   entry_point_.reset();
   channel_.reset();
   conduit::detail::set_current_io_context(nullptr);
+  conduit::detail::set_current_loop_share({});
 }
 
 void EventLoop::start_accepting() {

@@ -42,7 +42,8 @@ class SessionBase {
 
 class EventLoop {
  public:
-  EventLoop(int index, const ApplicationOptions& options, const ApplicationSpec& spec,
+  // Loop `index` of `count` (the database pools split their connections by it).
+  EventLoop(int index, int count, const ApplicationOptions& options, const ApplicationSpec& spec,
             boost::asio::ssl::context* tls);
   ~EventLoop();
 
@@ -102,6 +103,7 @@ class EventLoop {
   void close_channel_when_idle();
 
   int index_;
+  int count_;
   const ApplicationOptions& options_;
   const ApplicationSpec& spec_;
   boost::asio::ssl::context* tls_;

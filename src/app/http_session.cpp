@@ -261,6 +261,31 @@ class HttpSession final : public SessionBase,
     co_return true;
   }
 
+  // Reads the next request's first bytes on an idle connection. Plain TCP: what is
+  // already there (a pipelining client's next batch) is read at once with the buffers the
+  // connection has, as before; otherwise the buffers are freed and the connection waits
+  // for readiness with none, so thousands of idle keep-alive connections cost little
+  // memory (the read buffer is allocated again when bytes arrive). TLS keeps its buffers:
+  // OpenSSL's own dominate there.
+  asio::awaitable<bool> read_when_idle() {
+    if constexpr (std::is_same_v<Stream, tcp::socket>) {
+      boost::system::error_code ec;
+      if (!stream_.non_blocking()) stream_.non_blocking(true, ec);
+      std::size_t n = stream_.read_some(reader_.prepare(kReadChunk), ec);
+      if (!ec) {
+        reader_.commit(n);
+        co_return true;
+      }
+      if (ec != asio::error::would_block && ec != asio::error::try_again) co_return false;
+      reader_.release_buffers();
+      std::string().swap(out_);
+      if (flight_ && flight_.use_count() == 1) flight_.reset();
+      co_await stream_.async_wait(tcp::socket::wait_read, asio::redirect_error(kAwaitable, ec));
+      if (ec) co_return false;
+    }
+    co_return co_await read_more();
+  }
+
   void queue_error(int status, std::string_view message) {
     Response response = Response::error(status, message);
     std::string_view request_id = loop_.next_request_id();
@@ -286,7 +311,7 @@ class HttpSession final : public SessionBase,
         if (draining_) co_return;
         idle_ = true;
         set_deadline(first ? limits_.header_timeout : limits_.keep_alive_timeout);
-        if (!co_await read_more()) co_return;
+        if (!co_await read_when_idle()) co_return;
         idle_ = false;
         now = Clock::now();
       }

@@ -231,6 +231,13 @@ class RequestReader {
   void commit(std::size_t n) { in_.commit(n); }
   // Bytes received and not parsed yet.
   std::size_t buffered() const noexcept { return in_.size(); }
+  // Between requests, with nothing buffered: frees the input and body buffers, so an
+  // idle keep-alive connection holds none (the next prepare() allocates again).
+  void release_buffers() {
+    if (in_.size() != 0 || parser_) return;
+    in_ = boost::beast::flat_buffer();
+    std::string().swap(body_);
+  }
   // True between the first parse() of a request and take().
   bool in_progress() const noexcept { return parser_.has_value(); }
   // The body's buffer capacity so far (an announced length is not reserved up front).

@@ -252,6 +252,11 @@ void DatabaseConfiguration::validate() const {
   if (database_name.empty()) {
     throw ConfigFieldError(&DatabaseConfiguration::database_name, "must not be empty");
   }
+  if (auto it = parameters.find("pgbouncer");
+      it != parameters.end() && it->second != "true" && it->second != "false") {
+    throw ConfigFieldError(&DatabaseConfiguration::parameters,
+                           "pgbouncer must be true or false, not '" + it->second + "'");
+  }
   for (const auto& entry : parameters) {
     if (!is_parameter_name(entry.first)) {
       throw ConfigFieldError(&DatabaseConfiguration::parameters,
@@ -272,9 +277,15 @@ std::string DatabaseConfiguration::to_libpq_conninfo() const {
     if (!is_parameter_name(key)) {
       throw ConfigError("connection parameter names must be letters, digits and '_'");
     }
+    if (key == "pgbouncer") continue;  // conduit's own switch, not a libpq keyword
     append_quoted(out, key, value);
   }
   return out;
+}
+
+bool DatabaseConfiguration::behind_transaction_pooler() const {
+  auto it = parameters.find("pgbouncer");
+  return it != parameters.end() && it->second == "true";
 }
 
 std::string DatabaseConfiguration::redacted_url() const { return render_url(*this, true); }

@@ -19,12 +19,24 @@ std::shared_ptr<Database> Database::open(const DatabaseConfiguration& config,
         "ApplicationChannel::prepare)");
   }
   if (options.max_connections == 0) {
-    options.max_connections = config.max_connection_count && *config.max_connection_count > 0
-                                  ? *config.max_connection_count
-                                  : 2;
+    const conduit::detail::LoopShare share = conduit::detail::current_loop_share();
+    options.max_connections =
+        config.max_connection_count && *config.max_connection_count > 0
+            ? pool_share(*config.max_connection_count, share.index, share.count)
+            : 2;
   }
   if (config.is_sqlite()) return detail::open_sqlite(*io, config, options);
   return detail::open_postgres(*io, config, options);
+}
+
+std::size_t pool_share(std::size_t total, int loop_index, int loop_count) noexcept {
+  if (loop_count < 1) loop_count = 1;
+  if (loop_index < 0 || loop_index >= loop_count) loop_index = 0;
+  const auto loops = static_cast<std::size_t>(loop_count);
+  const auto index = static_cast<std::size_t>(loop_index);
+  // The first total % loops loops get one more, so the shares add up to the total.
+  std::size_t share = total / loops + (index < total % loops ? 1 : 0);
+  return share == 0 ? 1 : share;
 }
 
 // These are not coroutines themselves: the SQL is copied before the lazy task starts, so

@@ -3,8 +3,10 @@
 //   GET /pg_sleep/<seconds>  SELECT pg_sleep(seconds) on a shared (pipelined) connection
 //   GET /tx_sleep/<seconds>  the same inside a transaction (a leased connection)
 // Its channel closes the database in close(), as an application should.
+// CONDUIT_TEST_MAX_CONNECTIONS sets maxConnectionCount (the process's total).
 //
 // Thread-safety: one channel per event loop.
+#include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -46,7 +48,12 @@ class DbChannel : public conduit::ApplicationChannel {
   conduit::Task<void> prepare() override {
     const char* url = std::getenv("CONDUIT_TEST_DATABASE_URL");
     if (!url) throw std::runtime_error("CONDUIT_TEST_DATABASE_URL is not set");
-    db_ = conduit::db::Database::open(conduit::DatabaseConfiguration::parse_url(url));
+    auto config = conduit::DatabaseConfiguration::parse_url(url);
+    // The process-wide maxConnectionCount, as a configuration file would set it.
+    if (const char* max = std::getenv("CONDUIT_TEST_MAX_CONNECTIONS")) {
+      config.max_connection_count = static_cast<std::uint32_t>(std::stoul(max));
+    }
+    db_ = conduit::db::Database::open(config);
     co_return;
   }
   std::shared_ptr<conduit::Controller> entry_point() override {

@@ -5,6 +5,10 @@
 #include <signal.h>
 #include <boost/json/parse.hpp>
 
+#include <cstdlib>
+#include <memory>
+#include <vector>
+
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -243,6 +247,74 @@ TEST(HeroesAppPostgres, ServesHeroesFromPostgres) {
   child.send_signal(SIGTERM);
   EXPECT_EQ(child.wait_exit(15s), 0);
   EXPECT_EQ(child.stdout_text().find("Mr. Nice"), std::string::npos);  // no data in logs
+  psql("DROP TABLE IF EXISTS heroes; DROP TABLE IF EXISTS _conduit_version_pgsql");
+}
+
+// Two heroes processes (two loops each) behind one PgBouncer in transaction pooling
+// mode (?pgbouncer=true; the fixture's bouncer has 3 server connections for them all):
+// reads, inserts and the unique-name conflict work from both, interleaved, although
+// their statements keep landing on different server connections. The migration runs on
+// the direct URL, as a release phase should (it holds a session-level lock).
+TEST(HeroesAppPostgresPgBouncer, TwoServersShareTheBouncer) {
+  const char* url = std::getenv("CONDUIT_TEST_DATABASE_URL");
+  const char* bouncer = std::getenv("CONDUIT_TEST_PGBOUNCER_URL");
+  if (!url || !bouncer)
+    GTEST_SKIP() << "the PostgreSQL/PgBouncer URLs are not set (run through ctest)";
+  if (std::system("command -v pgbouncer >/dev/null 2>&1 || test -x /usr/sbin/pgbouncer") != 0) {
+    GTEST_SKIP() << "pgbouncer is not installed (apt-get install pgbouncer; CI installs it)";
+  }
+  auto psql = [&](const std::string& sql) {
+    auto r =
+        run_command({{"/usr/bin/psql", url, "-v", "ON_ERROR_STOP=1", "-qc", sql}, {}, {}, ""}, 30s);
+    ASSERT_EQ(r.status, 0) << r.err;
+  };
+  psql("DROP TABLE IF EXISTS heroes; DROP TABLE IF EXISTS _conduit_version_pgsql");
+  conduit::test::TempDir dir("heroes-pgbouncer");
+  std::ofstream(dir / "config.yaml") << "database: $HEROES_DATABASE_URL\n";
+  auto upgraded = run_command({{HEROES_BINARY, "db", "upgrade", "--connect", url,
+                                "--migration-directory", kHeroesDir + "/migrations"},
+                               {},
+                               {},
+                               dir.string()},
+                              60s);
+  ASSERT_EQ(upgraded.status, 0) << upgraded.out << upgraded.err;
+  std::vector<std::unique_ptr<ChildProcess>> servers;
+  std::vector<std::uint16_t> ports;
+  for (int i = 0; i < 2; ++i) {
+    ChildProcess::Options o;
+    o.argv = {HEROES_BINARY, "serve", "-p", "0",  "-a",
+              "127.0.0.1",   "-n",    "2",  "-c", (dir / "config.yaml").string()};
+    o.env = {{"HEROES_DATABASE_URL", bouncer}};
+    o.unset_env = {"PORT"};
+    servers.push_back(std::make_unique<ChildProcess>(o));
+    ASSERT_TRUE(servers.back()->wait_for_stdout("listening on", 30s))
+        << servers.back()->stderr_text();
+    std::smatch m;
+    std::string out = servers.back()->stdout_text();
+    ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(listening on http://\S+:(\d+))")));
+    ports.push_back(static_cast<std::uint16_t>(std::stoi(m[1])));
+  }
+  for (int round = 0; round < 10; ++round) {
+    const auto port = ports[round % 2];
+    EXPECT_EQ(http_request(port, "GET", "/heroes?count=1").body, R"([{"id":1,"name":"Mr. Nice"}])");
+    const std::string name = "Bounced " + std::to_string(round);
+    EXPECT_EQ(http_request(port, "POST", "/heroes", "Content-Type: application/json\r\n",
+                           R"({"name":")" + name + R"("})")
+                  .status,
+              201);
+    // The same name from the other server: the unique constraint, through the bouncer.
+    EXPECT_EQ(http_request(ports[(round + 1) % 2], "POST", "/heroes",
+                           "Content-Type: application/json\r\n", R"({"name":")" + name + R"("})")
+                  .status,
+              409);
+  }
+  auto all = http_request(ports[1], "GET", "/heroes");
+  EXPECT_EQ(all.status, 200);
+  EXPECT_NE(all.body.find("Bounced 9"), std::string::npos) << all.body;
+  for (auto& server : servers) {
+    server->send_signal(SIGTERM);
+    EXPECT_EQ(server->wait_exit(15s), 0) << server->stdout_text() << server->stderr_text();
+  }
   psql("DROP TABLE IF EXISTS heroes; DROP TABLE IF EXISTS _conduit_version_pgsql");
 }
 

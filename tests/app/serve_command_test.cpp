@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -44,7 +45,7 @@ ChildProcess::Options serve(std::vector<std::string> extra = {}) {
   ChildProcess::Options o;
   o.argv = {TEST_SERVER_BINARY, "serve", "-p", "0", "-a", "127.0.0.1"};
   o.argv.insert(o.argv.end(), extra.begin(), extra.end());
-  o.unset_env = {"PORT"};
+  o.unset_env = {"PORT", "WEB_CONCURRENCY"};
   return o;
 }
 
@@ -146,6 +147,53 @@ TEST(ServeCommandPostgres, AStuckQueryDoesNotStretchTheShutdownGrace) {
   EXPECT_EQ(left, 0);
 }
 
+// maxConnectionCount is the process's total: two loops with maxConnectionCount 2 never
+// hold more than 2 server connections, however the transactions land on the loops (each
+// loop's pool has 1, and a loop's second transaction waits for it).
+TEST(ServeCommandPostgres, MaxConnectionCountIsTheProcessTotal) {
+  const char* url = std::getenv("CONDUIT_TEST_DATABASE_URL");
+  if (!url) GTEST_SKIP() << "CONDUIT_TEST_DATABASE_URL is not set (run through ctest)";
+  const std::string tag = "split_" + std::to_string(::getpid());
+  const std::string tagged_url = std::string(url) +
+                                 (std::string(url).find('?') == std::string::npos ? "?" : "&") +
+                                 "application_name=" + tag;
+  auto connections = [&] {
+    auto r = run_command(
+        {{"/usr/bin/psql", url, "-tAc",
+          "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + tag + "'"},
+         {},
+         {},
+         ""},
+        30s);
+    EXPECT_EQ(r.status, 0) << r.err;
+    return r.status == 0 ? std::stoi(r.out) : -1;
+  };
+  ChildProcess::Options o;
+  o.argv = {TEST_DB_SERVER_BINARY, "serve", "-p", "0", "-a", "127.0.0.1", "-n", "2"};
+  o.env = {{"CONDUIT_TEST_DATABASE_URL", tagged_url}, {"CONDUIT_TEST_MAX_CONNECTIONS", "2"}};
+  o.unset_env = {"PORT"};
+  ChildProcess child(o);
+  auto port = wait_listening(child);
+  ASSERT_NE(port, 0);
+  std::vector<std::unique_ptr<HttpConnection>> requests;
+  for (int i = 0; i < 6; ++i) {
+    requests.push_back(std::make_unique<HttpConnection>("127.0.0.1", port));
+    requests.back()->send("GET /tx_sleep/0.3 HTTP/1.1\r\nHost: x\r\n\r\n");
+  }
+  int most = 0;
+  for (int i = 0; i < 5; ++i) most = std::max(most, connections());
+  for (auto& request : requests) {
+    auto r = request->read_response(20s);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200) << r->body;
+  }
+  most = std::max(most, connections());
+  EXPECT_GE(most, 1);
+  EXPECT_LE(most, 2);
+  child.send_signal(SIGTERM);
+  EXPECT_EQ(child.wait_exit(15s), 0);
+}
+
 TEST(ServeCommand, PortComesFromEnvironmentWhenNotGiven) {
   // Find a free port by binding the test server to 0 first is racy; use PORT=0 instead
   // and check the flag default does not win over the environment.
@@ -187,6 +235,44 @@ TEST(ServeCommand, BadFlagsExitOneWithOneLine) {
     EXPECT_NE(result.err.find(c.expected), std::string::npos) << result.err;
     EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
     EXPECT_TRUE(result.err.starts_with("***")) << result.err;
+  }
+}
+
+// No -n: the loop count comes from $WEB_CONCURRENCY, and the start line says so; a value
+// that is not a positive integer is a configuration error naming it.
+TEST(ServeCommand, LoopCountComesFromWebConcurrency) {
+  ChildProcess::Options o = serve();
+  o.unset_env = {"PORT"};
+  o.env = {{"WEB_CONCURRENCY", "3"}};
+  ChildProcess child(o);
+  auto port = wait_listening(child);
+  ASSERT_NE(port, 0);
+  EXPECT_NE(child.stdout_text().find("(3 event loops (WEB_CONCURRENCY=3))"), std::string::npos)
+      << child.stdout_text();
+  EXPECT_EQ(http_request(port, "GET", "/hello").status, 200);
+  child.send_signal(SIGTERM);
+  EXPECT_EQ(child.wait_exit(15s), 0);
+
+  // -n wins over the environment.
+  ChildProcess::Options explicit_n = serve({"-n", "1"});
+  explicit_n.unset_env = {"PORT"};
+  explicit_n.env = {{"WEB_CONCURRENCY", "3"}};
+  ChildProcess one(explicit_n);
+  ASSERT_NE(wait_listening(one), 0);
+  EXPECT_NE(one.stdout_text().find("(1 event loop (-n 1))"), std::string::npos)
+      << one.stdout_text();
+  one.send_signal(SIGTERM);
+  EXPECT_EQ(one.wait_exit(15s), 0);
+
+  for (std::string bad : {"0", "two", "-1", "2x"}) {
+    ChildProcess::Options b = serve();
+    b.unset_env = {"PORT"};
+    b.env = {{"WEB_CONCURRENCY", bad}};
+    auto result = run_command(b, 15s);
+    EXPECT_EQ(result.status, 1) << bad;
+    EXPECT_NE(result.err.find("WEB_CONCURRENCY must be a positive integer"), std::string::npos)
+        << result.err;
+    EXPECT_NE(result.err.find("'" + bad + "'"), std::string::npos) << result.err;
   }
 }
 
@@ -296,7 +382,7 @@ TEST(ServeCommand, RunningOutOfFileDescriptorsIsLoggedOncePerEpisode) {
   ChildProcess::Options o;
   o.argv = {"/bin/sh", "-c",
             std::string("ulimit -n 40 && exec ") + TEST_SERVER_BINARY +
-                " serve -p 0 -a 127.0.0.1 --quiet"};
+                " serve -p 0 -a 127.0.0.1 --quiet -n 1"};  // one loop: one warning per episode
   o.unset_env = {"PORT"};
   ChildProcess child(o);
   auto port = wait_listening(child);

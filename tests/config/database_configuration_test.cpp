@@ -288,6 +288,32 @@ TEST(DatabaseConfigurationTest, ValidateCanBeCalledDirectly) {
   }
 }
 
+// ?pgbouncer=true marks a transaction pooler: conduit's switch, never a libpq keyword.
+TEST(DatabaseConfigurationTest, PgbouncerSwitchIsReadAndNotPassedToLibpq) {
+  auto plain = DatabaseConfiguration::parse_url("postgres://u:p@h/d?sslmode=require");
+  EXPECT_FALSE(plain.behind_transaction_pooler());
+  auto pooled =
+      DatabaseConfiguration::parse_url("postgres://u:p@h/d?pgbouncer=true&sslmode=require");
+  EXPECT_TRUE(pooled.behind_transaction_pooler());
+  EXPECT_NO_THROW(pooled.validate());
+  const std::string conninfo = pooled.to_libpq_conninfo();
+  EXPECT_EQ(conninfo.find("pgbouncer"), std::string::npos) << conninfo;
+  EXPECT_NE(conninfo.find("sslmode='require'"), std::string::npos) << conninfo;
+  EXPECT_NE(pooled.redacted_url().find("pgbouncer=true"), std::string::npos);
+  EXPECT_FALSE(DatabaseConfiguration::parse_url("postgres://u:p@h/d?pgbouncer=false")
+                   .behind_transaction_pooler());
+  auto bad = DatabaseConfiguration::parse_url("postgres://u:p@h/d?pgbouncer=yes");
+  try {
+    bad.validate();
+    FAIL();
+  } catch (const ConfigFieldError& e) {
+    EXPECT_EQ(e.member(), "parameters");
+    EXPECT_NE(std::string(e.what()).find("pgbouncer must be true or false, not 'yes'"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(DatabaseConfigurationTest, StringFormInYaml) {
   const auto c = parse_config<HerokuConfig>("database: postgres://u:p@h/db?sslmode=require\n");
   EXPECT_EQ(c.database.host, "h");

@@ -449,5 +449,24 @@ TEST(DatabaseOpenTest, RequiresAnEventLoop) {
   EXPECT_THROW(Database::open(testing::sqlite_memory_config()), std::logic_error);
 }
 
+// maxConnectionCount is the process's total: the loops' shares add up to it, each >= 1.
+TEST(PoolShare, SplitsTheProcessTotalAcrossLoops) {
+  EXPECT_EQ(pool_share(10, 0, 1), 10u);
+  EXPECT_EQ(pool_share(10, 0, 4), 3u);
+  EXPECT_EQ(pool_share(10, 1, 4), 3u);
+  EXPECT_EQ(pool_share(10, 2, 4), 2u);
+  EXPECT_EQ(pool_share(10, 3, 4), 2u);
+  EXPECT_EQ(pool_share(2, 0, 8), 1u);  // at least one each
+  EXPECT_EQ(pool_share(2, 7, 8), 1u);
+  for (std::size_t total : {1u, 5u, 20u, 97u}) {
+    for (int loops : {1, 2, 3, 8}) {
+      std::size_t sum = 0;
+      for (int i = 0; i < loops; ++i) sum += pool_share(total, i, loops);
+      EXPECT_EQ(sum, std::max<std::size_t>(total, static_cast<std::size_t>(loops)))
+          << total << " over " << loops;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace conduit::db

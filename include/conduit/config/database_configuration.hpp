@@ -9,8 +9,10 @@
 //     username: app                              # optional
 //     password: $DB_PASSWORD                     # optional
 //     isTemporary: false                         # optional
-//     maxConnectionCount: 5                      # optional
-//     parameters: {sslmode: require}             # optional, libpq keywords
+//     maxConnectionCount: 5                      # optional: the PROCESS's total,
+//                                                #   split across its event loops
+//     parameters: {sslmode: require}             # optional, libpq keywords, and
+//                                                #   pgbouncer: true behind a transaction pooler
 //     kind: postgresql                           # optional: postgresql | sqlite
 //
 // URLs (parse_url):
@@ -89,6 +91,14 @@ struct DatabaseConfiguration {
   void validate() const;
 
   bool is_sqlite() const noexcept { return kind == DatabaseKind::sqlite; }
+
+  // The `pgbouncer=true` parameter (URL query `?pgbouncer=true`, or `pgbouncer: true` under
+  // `parameters`): PostgreSQL is reached through a pooler in transaction mode (PgBouncer,
+  // Heroku's connection pooling), where consecutive transactions of one client connection
+  // may run on different server connections. Statements then run unnamed (no server-side
+  // prepared statement cache) and nothing relies on session state. Any value other than
+  // true or false is a validate() error; it is never passed to libpq.
+  bool behind_transaction_pooler() const;
 
   // libpq keyword/value connection string, every value single-quoted with \ and '
   // escaped: host='db' port='5432' dbname='app' user='u' password='p\'w' sslmode='require'.

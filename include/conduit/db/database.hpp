@@ -15,13 +15,13 @@
 // Placeholders are always $1..$n, for both backends. Nothing here blocks a loop thread:
 //
 // PostgreSQL: a pool per Database, hence per event loop, of at most max_connections libpq
-// connections driven non-blocking on the loop's io_context. Connections open on first
-// use; statements share them through libpq's pipeline mode (pipeline_depth), and a
-// statement or transaction waits at most acquire_timeout for a connection (then 503); a broken
-// connection (server restart, network drop, timeout) is discarded and the next query
-// opens a new one. A failed connection attempt marks the database down: requests fail
-// at once with 503 while one probe at a time retries with exponential backoff
-// (DatabaseOptions::reconnect_backoff), instead of every request trying to connect.
+// connections (by default this loop's share of maxConnectionCount, the process's total) driven
+// non-blocking on the loop's io_context. Connections open on first use; statements share them
+// through libpq's pipeline mode (pipeline_depth), and a statement or transaction waits at most
+// acquire_timeout for a connection (then 503); a broken connection (server restart, network drop,
+// timeout) is discarded and the next query opens a new one. A failed connection attempt marks the
+// database down: requests fail at once with 503 while one probe at a time retries with exponential
+// backoff (DatabaseOptions::reconnect_backoff), instead of every request trying to connect.
 // Statements are prepared once per connection and cached by SQL text and parameter types. A query
 // that outlives its timeout is cancelled (PQcancel on a helper thread), its connection is dropped,
 // and the caller gets a 503.
@@ -62,8 +62,15 @@
 namespace conduit::db {
 
 struct DatabaseOptions {
-  // Connections per Database (per event loop); 0 takes the configuration's
-  // maxConnectionCount, else 2. Mind the server's limit: loops x processes x dynos.
+  // Connections of this Database (its event loop's pool). 0 (the default) takes this
+  // loop's share of the configuration's maxConnectionCount, which is the PROCESS total:
+  // with L event loops, loop i gets pool_share(maxConnectionCount, i, L) = the total / L,
+  // one more for the first total % L loops, at least 1. So the server sees at most
+  // max(maxConnectionCount, L) connections per process, and
+  //   max(maxConnectionCount, loops) x processes per dyno x dynos <= the plan's limit
+  // (Heroku's essential-0 plan: 20; maxConnectionCount 10 and 2 dynos of one process).
+  // Without maxConnectionCount each loop's pool has 2. A value set here is this
+  // Database's own count, not split.
   std::size_t max_connections = 0;
   // Per statement, unless execute() is given its own.
   std::chrono::milliseconds query_timeout{30'000};
@@ -71,7 +78,8 @@ struct DatabaseOptions {
   std::chrono::milliseconds connect_timeout{10'000};
   // Waiting for a free connection before failing with 503 pool_exhausted.
   std::chrono::milliseconds acquire_timeout{5'000};
-  // Prepared statements kept per connection; further statements run unprepared.
+  // Prepared statements kept per connection; further statements run unprepared. A
+  // configuration with pgbouncer=true (behind a transaction pooler) keeps none.
   std::size_t statement_cache_size = 256;
   // PostgreSQL: statements outside transactions share connections through libpq's
   // pipeline mode. Each statement keeps its own implicit transaction (a Sync after each),
@@ -97,6 +105,10 @@ struct DatabaseOptions {
   std::chrono::milliseconds reconnect_backoff{50};
   std::chrono::milliseconds reconnect_backoff_max{5'000};
 };
+
+// Loop `loop_index`'s share of a process-wide connection count split across `loop_count`
+// loops (see DatabaseOptions::max_connections): the shares add up to `total`, each >= 1.
+std::size_t pool_share(std::size_t total, int loop_index, int loop_count) noexcept;
 
 struct PoolStats {
   std::size_t open = 0;     // connections open or opening

@@ -1,4 +1,5 @@
-// The io_context of the event loop running on this thread, for awaitables (timers,
+// The io_context of the event loop running on this thread (and its place among the
+// process's loops), for awaitables (timers,
 // database sockets) that must resume on the loop that awaited them.
 //
 // A declared internal interface of core (src/core/internal/): the app module sets it per
@@ -14,5 +15,14 @@ namespace conduit::detail {
 
 boost::asio::io_context* current_io_context() noexcept;
 void set_current_io_context(boost::asio::io_context* io) noexcept;
+
+// Which of the process's event loops runs on this thread, and how many there are: the
+// database pools split the configured process-wide connection count by it.
+struct LoopShare {
+  int index = 0;
+  int count = 1;
+};
+LoopShare current_loop_share() noexcept;
+void set_current_loop_share(LoopShare share) noexcept;
 
 }  // namespace conduit::detail

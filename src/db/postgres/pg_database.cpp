@@ -177,7 +177,14 @@ std::shared_ptr<Database> open_postgres(boost::asio::io_context& io,
           std::min(settings->connect_timeout, std::chrono::milliseconds(*seconds * 1000));
     }
   }
-  settings->statement_cache_size = options.statement_cache_size;
+  // Behind a transaction pooler a named prepared statement lives on one server connection
+  // while the next statement may run on another: every statement runs unnamed instead
+  // (PQsendQueryParams: Parse, Bind, Execute of the unnamed statement, in the same
+  // pipeline). The one piece of session state, SET TimeZone at connect, is safe: PgBouncer
+  // tracks TimeZone (a reported parameter) per client and sets it on the server
+  // connection it hands out.
+  settings->statement_cache_size =
+      config.behind_transaction_pooler() ? 0 : options.statement_cache_size;
   return std::make_shared<pg::PgDatabase>(io, std::move(settings), options, config.redacted_url());
 }
 
