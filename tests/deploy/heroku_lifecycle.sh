@@ -44,8 +44,22 @@ compile() { # BUILD_DIR -> prints seconds taken
   echo $((($(date +%s%N) - started) / 1000000))
 }
 
+# Heroku removes .slugignore's patterns before the buildpack runs (leading / anchored).
+apply_slugignore() {
+  [[ -f $1/.slugignore ]] || fail "the created app has no .slugignore"
+  [[ -f $1/app.json ]] || fail "the created app has no app.json"
+  local pattern
+  while read -r pattern; do
+    [[ -z $pattern || $pattern == \#* ]] && continue
+    (cd "$1" && find . -path "./${pattern#/}" -prune -exec rm -rf {} + 2>/dev/null) || true
+    [[ $pattern == /* ]] || (cd "$1" && find . -name "$pattern" -prune -exec rm -rf {} +) || true
+  done <"$1/.slugignore"
+  [[ ! -e $1/tests ]] || fail ".slugignore did not drop tests/"
+}
+
 step "bin/compile (cold cache)"
 cp -r "$source_dir" "$work/build_a"
+apply_slugignore "$work/build_a"
 first_ms=$(compile "$work/build_a")
 grep -q '^-----> Building wildfire' "$work/build_a.log" || fail "compile output has no -----> heading"
 grep -q '^       ' "$work/build_a.log" || fail "compile output is not indented"
@@ -168,6 +182,7 @@ wait "$web_pid" && rc=0 || rc=$?
 
 step "second bin/compile, one controller changed, another BUILD path"
 cp -r "$source_dir" "$work/build_b"
+apply_slugignore "$work/build_b"
 sed -i 's/{"key", "value"}/{"key", "changed"}/' "$work/build_b/src/wildfire_channel.cpp"
 grep -q '"changed"' "$work/build_b/src/wildfire_channel.cpp" || fail "could not change the controller"
 second_ms=$(compile "$work/build_b")
