@@ -7,7 +7,8 @@
 # in the binaries); then with a Heroku-shaped DATABASE_URL and PORT the Procfile's release
 # and web lines under /bin/sh after .profile.d, the endpoints, a no-op second release, a
 # broken migration's release failing while the old release serves, SIGTERM -> exit 0 within
-# 10 s; finally a second compile with one controller changed, which must hit the cache.
+# 10 s; node-foreman (nf start, as `heroku local`) running the Procfile's web line with a
+# .env, stopped by SIGINT; finally a second compile with one controller changed, which must hit the cache.
 # Usage: heroku_lifecycle.sh CONDUIT_PREFIX WORK_DIR DATABASE_URL
 # Single process (plus the children it starts and stops); bounded by timeouts.
 set -euo pipefail
@@ -179,6 +180,40 @@ for _ in $(seq 1 100); do kill -0 "$web_pid" 2>/dev/null || break; sleep 0.1; do
 kill -0 "$web_pid" 2>/dev/null && fail "web still running 10 s after SIGTERM"
 wait "$web_pid" && rc=0 || rc=$?
 [[ $rc == 0 ]] || { cat "$work/web.log" >&2; fail "web exited $rc after SIGTERM"; }
+
+step "node-foreman (the runner heroku local vendors): nf start web with a .env"
+# Installed once per build tree beside WORK_DIR (pinned by package-lock.json; npm's cache
+# makes reruns offline). Locally conduit is on the user's PATH; .profile.d is Heroku's.
+modules="$work-node"
+mkdir -p "$modules"
+cp "$here/foreman/package.json" "$here/foreman/package-lock.json" "$modules/"
+if [[ ! -x $modules/node_modules/.bin/nf ]]; then
+  (cd "$modules" && timeout 300 npm ci --no-audit --no-fund --loglevel=error) || fail "npm ci (foreman)"
+fi
+nf_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat >"$slug/.env" <<DOTENV
+# Quoted: in an unquoted value a '#' starts a comment (a password may hold one).
+DATABASE_URL="$heroku_url"
+PGOPTIONS="-c search_path=$schema"
+CONDUIT_NO_BUILD=1
+DOTENV
+# Its own session and process group, like a terminal's foreground job, for Ctrl-C below.
+(cd "$slug" && PATH="$slug/bin:/usr/local/bin:/usr/bin:/bin" \
+  exec setsid "$modules/node_modules/.bin/nf" start -j Procfile -e .env -p "$nf_port" web) >"$work/nf.log" 2>&1 &
+nf_pid=$!
+pids+=("$nf_pid")
+for _ in $(seq 1 300); do
+  curl -s -o /dev/null "http://127.0.0.1:$nf_port/model" && break
+  kill -0 "$nf_pid" 2>/dev/null || { cat "$work/nf.log" >&2; fail "nf exited"; }
+  sleep 0.1
+done
+[[ $(curl -sf "http://127.0.0.1:$nf_port/model") == *'"Bob"'* ]] || { cat "$work/nf.log" >&2; fail "nf's web did not serve"; }
+# Ctrl-C: SIGINT to the whole foreground group (nf passes it on to its processes as well).
+kill -INT -- "-$nf_pid"
+for _ in $(seq 1 100); do kill -0 "$nf_pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$nf_pid" 2>/dev/null && fail "nf still running 10 s after SIGINT"
+if curl -s -o /dev/null "http://127.0.0.1:$nf_port/model"; then fail "the web process outlived nf"; fi
+grep -q "stopped" "$work/nf.log" || { cat "$work/nf.log" >&2; fail "the app did not stop cleanly under nf"; }
 
 step "second bin/compile, one controller changed, another BUILD path"
 cp -r "$source_dir" "$work/build_b"
