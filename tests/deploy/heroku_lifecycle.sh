@@ -37,6 +37,30 @@ step "bin/detect"
 if "$buildpack/bin/detect" "$work/env" 2>"$work/detect.err"; then fail "detect applied to a non-app"; fi
 grep -q "CMakeLists.txt" "$work/detect.err" || fail "detect gave no reason on stderr"
 
+step "app.json and heroku.yml"
+python3 - "$source_dir" <<'PY' || fail "app.json or heroku.yml is not what Heroku needs"
+import json, sys, yaml
+app = json.load(open(sys.argv[1] + "/app.json"))
+assert app["name"] == "wildfire"
+assert app["addons"] == ["heroku-postgresql"]
+assert [b["url"] for b in app["buildpacks"]][0] == "heroku-community/apt"
+assert app["formation"]["web"]["quantity"] == 1
+container = yaml.safe_load(open(sys.argv[1] + "/heroku.yml"))
+assert container["build"]["docker"]["web"] == "Dockerfile"
+assert "db upgrade" in container["release"]["command"][0]
+assert "$PORT" in container["run"]["web"]
+PY
+
+step "bin/release"
+release_yaml=$("$buildpack/bin/release" "$source_dir")
+python3 - "$release_yaml" <<'PY' || fail "bin/release: $release_yaml"
+import sys, yaml
+doc = yaml.safe_load(sys.argv[1])
+assert "config_vars" not in doc, "config_vars is deprecated"
+assert doc["addons"] == []
+assert "$PORT" in doc["default_process_types"]["web"]
+PY
+
 compile() { # BUILD_DIR -> prints seconds taken
   local started
   started=$(date +%s%N)

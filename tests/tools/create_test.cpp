@@ -133,10 +133,10 @@ TEST_F(CreateTest, DefaultTemplateBuildsServesAndRebuildsOnDemand) {
   EXPECT_NE(created.out.find("-- Conduit project 'hello_app' successfully created"),
             std::string::npos);
   const fs::path project = dir_ / "apps" / "hello_app";
-  for (const char* file : {"CMakeLists.txt", "src/main.cpp", "src/hello_app_channel.cpp",
-                           "config.src.yaml", "config.yaml", "heroku.yaml", "Procfile",
-                           ".gitignore", "README.md", "tests/app_test.cpp", "app.json",
-                           ".slugignore"}) {
+  for (const char* file :
+       {"CMakeLists.txt", "src/main.cpp", "src/hello_app_channel.cpp", "config.src.yaml",
+        "config.yaml", "heroku.yaml", "Procfile", ".gitignore", "README.md", "tests/app_test.cpp",
+        "app.json", ".slugignore", "Aptfile", "Dockerfile", "heroku.yml"}) {
     EXPECT_TRUE(fs::exists(project / file)) << file;
   }
   // Heroku: app.json names the project, the buildpack and Heroku Postgres; .slugignore
