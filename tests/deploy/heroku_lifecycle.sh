@@ -251,4 +251,15 @@ echo "compile times: cold ${first_ms} ms, warm with one controller changed ${sec
 if command -v ccache >/dev/null; then
   [[ ${hits:-0} -ge 2 ]] || fail "the second compile did not reuse the cache (hits: ${hits:-0})"
 fi
+step "a new STACK drops the cache; a failure is one ' !' line on stderr"
+cp -r "$source_dir" "$work/build_c"
+mkdir -p "$work/env_bad" && echo "$work/no-such-prefix" >"$work/env_bad/CONDUIT_PREFIX"
+if STACK=heroku-26 "$buildpack/bin/compile" "$work/build_c" "$work/cache" "$work/env_bad" \
+  >"$work/build_c.out" 2>"$work/build_c.err"; then
+  fail "compile with a bad CONDUIT_PREFIX exited 0"
+fi
+grep -q "Stack changed (heroku-24 -> heroku-26)" "$work/build_c.out" || fail "no stack change: $(cat "$work/build_c.out")"
+[[ ! -e $work/cache/conduit/ccache ]] || fail "the old stack's ccache survived"
+[[ $(wc -l <"$work/build_c.err") == 1 && $(cat "$work/build_c.err") == " !     CONDUIT_PREFIX="*"no bin/conduit" ]] ||
+  fail "the failure was not one clear line: $(cat "$work/build_c.err")"
 echo "PASS"
