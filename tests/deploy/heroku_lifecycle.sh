@@ -121,7 +121,10 @@ for object in "$slug"/bin/* "$slug"/lib/*; do
     resolved=$(ldd "$object" | awk -v s="$soname" '$1 == s { print $3 }')
     [[ $(realpath "$resolved") == "$slug/lib/$soname" ]] || fail "$soname resolves to $resolved, not the slug"
   done < <(readelf -d "$object" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
-  if strings "$object" | grep -q -e "$work"; then fail "$(basename "$object") holds a build path ($work)"; fi
+  # Neither the build/cache directories nor the conduit prefix compiled against.
+  if strings "$object" | grep -q -e "$work" -e "$prefix"; then
+    fail "$(basename "$object") holds a build path ($work or $prefix)"
+  fi
 done
 echo "slug: $(du -sh "$slug" | cut -f1), lib/: $(ls "$slug/lib" 2>/dev/null | tr '\n' ' ')"
 
