@@ -133,10 +133,26 @@ TEST_F(CreateTest, DefaultTemplateBuildsServesAndRebuildsOnDemand) {
   EXPECT_NE(created.out.find("-- Conduit project 'hello_app' successfully created"),
             std::string::npos);
   const fs::path project = dir_ / "apps" / "hello_app";
-  for (const char* file : {"CMakeLists.txt", "src/main.cpp", "src/hello_app_channel.cpp",
-                           "config.src.yaml", "config.yaml", "heroku.yaml", "Procfile",
-                           ".gitignore", "README.md", "tests/app_test.cpp"}) {
+  for (const char* file :
+       {"CMakeLists.txt", "src/main.cpp", "src/hello_app_channel.cpp", "config.src.yaml",
+        "config.yaml", "heroku.yaml", "Procfile", ".gitignore", "README.md", "tests/app_test.cpp",
+        "app.json", ".slugignore", "Aptfile", "Dockerfile", "heroku.yml"}) {
     EXPECT_TRUE(fs::exists(project / file)) << file;
+  }
+  // Heroku: app.json names the project, the buildpack and Heroku Postgres; .slugignore
+  // never drops what the buildpack compiles or the release needs.
+  std::ifstream app_json(project / "app.json");
+  std::stringstream app_json_text;
+  app_json_text << app_json.rdbuf();
+  EXPECT_NE(app_json_text.str().find("\"name\": \"hello_app\""), std::string::npos);
+  EXPECT_NE(app_json_text.str().find("\"addons\": [\"heroku-postgresql\"]"), std::string::npos);
+  EXPECT_NE(app_json_text.str().find("\"buildpacks\""), std::string::npos);
+  std::ifstream slugignore(project / ".slugignore");
+  for (std::string line; std::getline(slugignore, line);) {
+    if (line.starts_with("#")) continue;
+    for (const char* kept : {"src", "CMakeLists", "migrations", "heroku.yaml", "Procfile"}) {
+      EXPECT_EQ(line.find(kept), std::string::npos) << line;
+    }
   }
   EXPECT_FALSE(fs::exists(project / ".conduit-template"));
   std::ifstream procfile(project / "Procfile");

@@ -146,7 +146,8 @@ bool copied(const fs::path& relative) {
   if (first == "build") return false;
   for (const auto& part : relative) {
     const std::string s = part.string();
-    if (s.starts_with(".") && s != ".gitignore") return false;
+    // Heroku reads .slugignore; other dotfiles (.conduit-template, editor state) stay behind.
+    if (s.starts_with(".") && s != ".gitignore" && s != ".slugignore") return false;
   }
   return true;
 }
