@@ -216,9 +216,8 @@ Body Body::form(const HeaderList& fields) {
 Body Body::multipart(const std::vector<Part>& parts) {
   std::string boundary = "conduit-test-boundary";
   const auto used = [&] {
-    return std::any_of(parts.begin(), parts.end(), [&](const Part& p) {
-      return p.value.find(boundary) != std::string::npos;
-    });
+    return std::any_of(parts.begin(), parts.end(),
+                       [&](const Part& p) { return p.value.find(boundary) != std::string::npos; });
   };
   while (used()) boundary += "-x";
   std::string out;

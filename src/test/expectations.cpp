@@ -75,8 +75,9 @@ Matcher any_string() {
   return {"<any string>", [](const boost::json::value* v) { return v && v->is_string(); }};
 }
 Matcher non_empty_string() {
-  return {"<non-empty string>",
-          [](const boost::json::value* v) { return v && v->is_string() && !v->get_string().empty(); }};
+  return {"<non-empty string>", [](const boost::json::value* v) {
+            return v && v->is_string() && !v->get_string().empty();
+          }};
 }
 Matcher any_bool() {
   return {"<any bool>", [](const boost::json::value* v) { return v && v->is_bool(); }};
@@ -88,8 +89,7 @@ Matcher timestamp() {
   return {"<timestamp>", [](const boost::json::value* v) {
             static const std::regex iso(
                 R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?)");
-            return v && v->is_string() &&
-                   std::regex_match(std::string(v->get_string()), iso);
+            return v && v->is_string() && std::regex_match(std::string(v->get_string()), iso);
           }};
 }
 
@@ -102,6 +102,10 @@ BodyMatcher::BodyMatcher(std::initializer_list<boost::json::value_ref> exact)
 BodyMatcher::BodyMatcher(const char* exact) : BodyMatcher(boost::json::value(exact)) {}
 BodyMatcher::BodyMatcher(std::string exact) : BodyMatcher(boost::json::value(exact)) {}
 BodyMatcher::BodyMatcher(std::nullptr_t) : BodyMatcher(boost::json::value(nullptr)) {}
+BodyMatcher::BodyMatcher(boost::json::array exact)
+    : BodyMatcher(boost::json::value(std::move(exact))) {}
+BodyMatcher::BodyMatcher(boost::json::object exact)
+    : BodyMatcher(boost::json::value(std::move(exact))) {}
 BodyMatcher::BodyMatcher(Matcher matcher)
     : kind_(Kind::matcher), matcher_(std::make_shared<const Matcher>(std::move(matcher))) {}
 
@@ -154,12 +158,11 @@ bool BodyMatcher::match(const boost::json::value* actual, const std::string& pat
       }
       if (kind_ == Kind::exact_object) {
         for (const auto& member : object) {
-          const bool listed = std::any_of(members_.begin(), members_.end(), [&](const Member& m) {
-            return m.first == member.key();
-          });
+          const bool listed = std::any_of(members_.begin(), members_.end(),
+                                          [&](const Member& m) { return m.first == member.key(); });
           if (!listed) {
-            mismatches.push_back(path + "." + std::string(member.key()) +
-                                 ": not expected, got " + show(&member.value()));
+            mismatches.push_back(path + "." + std::string(member.key()) + ": not expected, got " +
+                                 show(&member.value()));
           }
         }
       }
@@ -233,18 +236,17 @@ std::string describe(const TestResponse& response) {
 
 ::testing::AssertionResult has_status(const TestResponse& response, int status) {
   if (response.status == status) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "expected status " << status << ", got "
-                                       << response.status << "\nactual response:\n"
-                                       << describe(response);
+  return ::testing::AssertionFailure()
+         << "expected status " << status << ", got " << response.status << "\nactual response:\n"
+         << describe(response);
 }
 
 ::testing::AssertionResult has_body(const TestResponse& response, const BodyMatcher& body) {
   const auto json = response.json();
   if (!json && !response.body.empty()) {
-    return ::testing::AssertionFailure()
-           << "the body is not JSON\nexpected body:\n"
-           << body.describe() << "\nactual response:\n"
-           << describe(response);
+    return ::testing::AssertionFailure() << "the body is not JSON\nexpected body:\n"
+                                         << body.describe() << "\nactual response:\n"
+                                         << describe(response);
   }
   std::vector<std::string> mismatches;
   if (body.match(json ? &*json : nullptr, "$", mismatches)) return ::testing::AssertionSuccess();

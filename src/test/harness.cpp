@@ -90,10 +90,9 @@ void HarnessBase::start() {
     }
     if (source) {
       const auto url = server_url(options);
-      state_->database.emplace(
-          url.empty() ? migration::TestDatabase::create_sqlite(*source)
-                      : migration::TestDatabase::create(DatabaseConfiguration::parse_url(url),
-                                                        *source));
+      state_->database.emplace(url.empty() ? migration::TestDatabase::create_sqlite(*source)
+                                           : migration::TestDatabase::create(
+                                                 DatabaseConfiguration::parse_url(url), *source));
     }
   }
   if (state_->database) config["database"] = state_->database->url();

@@ -19,15 +19,17 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <cstddef>
 #include <functional>
 #include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <type_traits>
-#include <cstddef>
 #include <utility>
 #include <vector>
 
@@ -46,9 +48,9 @@ Matcher any_integer();  // an integer number
 Matcher any_number();
 Matcher any_string();
 Matcher any_bool();
-Matcher absent();      // the key is not present (partial objects)
-Matcher timestamp();   // an ISO-8601 date-time string (2024-01-02T03:04:05Z, with or without
-                       // fraction, Z or an offset)
+Matcher absent();     // the key is not present (partial objects)
+Matcher timestamp();  // an ISO-8601 date-time string (2024-01-02T03:04:05Z, with or without
+                      // fraction, Z or an offset)
 Matcher non_empty_string();
 
 class BodyMatcher {
@@ -59,12 +61,13 @@ class BodyMatcher {
   BodyMatcher(std::initializer_list<boost::json::value_ref> exact);
   BodyMatcher(const char* exact);
   BodyMatcher(std::string exact);
-  BodyMatcher(Matcher matcher);  // NOLINT
-  BodyMatcher(std::nullptr_t);   // JSON null
+  BodyMatcher(Matcher matcher);            // NOLINT
+  BodyMatcher(std::nullptr_t);             // JSON null
+  BodyMatcher(boost::json::array exact);   // NOLINT: exact JSON ([] for an empty list)
+  BodyMatcher(boost::json::object exact);  // NOLINT
   // Numbers and booleans, so that {"count", 2} reads as in JSON.
   template <class T>
-    requires std::is_arithmetic_v<T>
-  BodyMatcher(T exact) : BodyMatcher(boost::json::value(exact)) {}
+  requires std::is_arithmetic_v<T> BodyMatcher(T exact) : BodyMatcher(boost::json::value(exact)) {}
 
   friend BodyMatcher partial(std::initializer_list<Member> members);
   friend BodyMatcher object(std::initializer_list<Member> members);
