@@ -4,11 +4,14 @@
 #     (the tool configures build/ and builds the app: cmake -S . -B build, cmake --build);
 #   - edit and serve: one line of the channel changed (so no cache can help), then
 #     `conduit serve` until GET /example answers (rebuild + start), wall clock.
-#   - the rebuild alone after an edit (`conduit serve --help`), wall and CPU.
+#   - the rebuild alone after an edit (`conduit serve --help`), wall and CPU;
+#   - `conduit serve --watch`: from a change to config.yaml to the restarted app answering
+#     (the watcher notices it, debounces, stops the app and starts it again; no build).
 # Each is measured RUNS times (default 3) in a fresh project; the minimum is reported,
 # with every run's time, and the CPU time (user + sys) of the builds: on a shared machine
 # the wall times grow with the load, the CPU times do not. Builds run without ccache (CCACHE_DISABLE=1; CCACHE=1 allows it).
-# Targets (issue 13, 2 cores): first build < 30 s; answering again after an edit < 8 s.
+# Targets (issue 13, 2 cores): first build < 30 s; answering again after an edit < 8 s;
+# --watch restart after a config change < 1 s.
 #
 # Usage: bench/create_bench.sh [BUILD_DIR]   (default build-release; relative to the repo)
 # Environment: RUNS, CCACHE=1, KEEP=1 keeps the temporary directory.
@@ -39,7 +42,7 @@ now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-first=() first_cpu=() rebuild=() rebuild_cpu=() edit=()
+first=() first_cpu=() rebuild=() rebuild_cpu=() edit=() watch=()
 # Wall and CPU (user + sys of the build's processes) of the tool's build: `conduit serve
 # --help` builds, then the app prints its help. CPU says what an idle machine would take
 # where other work shares the cores (wall times then grow; CPU times barely do).
@@ -77,6 +80,27 @@ for run in $(seq "$runs"); do
   kill -TERM "$server"
   wait "$server" || true
   server=""
+
+  # serve --watch: a config change restarts the app; timed until the new one answers.
+  port=$(free_port)
+  (cd "$app" && exec "$conduit" serve --watch -p "$port" -a 127.0.0.1 > "$dir/watch.log" 2>&1) &
+  server=$!
+  until grep -q "\[watch\] watching" "$dir/watch.log" && curl -sf "http://127.0.0.1:$port/example" > /dev/null 2>&1; do
+    kill -0 "$server" 2>/dev/null || { cat "$dir/watch.log" >&2; exit 1; }
+    sleep 0.05
+  done
+  before=$(grep -c "listening on" "$dir/watch.log")
+  start=$(now)
+  echo "# touched by create_bench.sh" >> "$app/config.yaml"
+  until [[ $(grep -c "listening on" "$dir/watch.log") -gt $before ]] &&
+        curl -sf "http://127.0.0.1:$port/example" > /dev/null 2>&1; do
+    kill -0 "$server" 2>/dev/null || { cat "$dir/watch.log" >&2; exit 1; }
+    sleep 0.01
+  done
+  watch+=("$(elapsed "$start" "$(now)")")
+  kill -TERM "$server"
+  wait "$server" || true
+  server=""
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -96,3 +120,4 @@ row "first build of a fresh db app, CPU" "" "${first_cpu[@]}"
 row "rebuild after a channel edit, wall" "" "${rebuild[@]}"
 row "rebuild after a channel edit, CPU" "" "${rebuild_cpu[@]}"
 row "channel edit -> conduit serve answers, wall" "< 8" "${edit[@]}"
+row "serve --watch: config change -> answering, wall" "< 1" "${watch[@]}"

@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-modules=(core config http db orm migration auth app)
+modules=(core config http db orm migration auth app test)
 declare -A deps
 
 # The conduit_* names in each conduit_module(...) call of CMakeLists.txt.

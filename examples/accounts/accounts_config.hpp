@@ -1,7 +1,7 @@
 // The accounts example's typed configuration (config.yaml):
 //   database: sqlite:accounts.db        # or a postgres:// URL, or $DATABASE_URL
 //   auth:                               # optional; every key has a default
-//     password_token_lifetime: 86400
+//     password_token_lifetime: 24h
 //
 // Thread-safety: a plain value type.
 #pragma once

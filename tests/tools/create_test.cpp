@@ -8,12 +8,17 @@
 // relative to it, and to accept the precompiled header conduit_add_application makes.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "support/child_process.hpp"
 #include "support/http_client.hpp"
@@ -87,9 +92,13 @@ class CreateTest : public ::testing::Test {
 TEST_F(CreateTest, ListsTheInstalledTemplates) {
   auto listed = tool({"create", "list-templates"});
   EXPECT_EQ(listed.status, 0) << listed.err;
-  EXPECT_NE(listed.out.find("default | An empty conduit application."), std::string::npos)
+  EXPECT_NE(listed.out.find("default     | An empty conduit application."), std::string::npos)
       << listed.out;
-  EXPECT_NE(listed.out.find("db      | A conduit application with a database connection"),
+  EXPECT_NE(listed.out.find("db          | A conduit application with a database connection"),
+            std::string::npos)
+      << listed.out;
+  EXPECT_NE(listed.out.find("db_and_auth | A conduit application with a database and managed "
+                            "OAuth 2.0"),
             std::string::npos)
       << listed.out;
 }
@@ -112,10 +121,8 @@ TEST_F(CreateTest, RefusesBadNamesExistingDirectoriesAndUnknownTemplates) {
 
   auto unknown = tool({"create", "app", "-t", "nope"});
   EXPECT_EQ(unknown.status, 1);
-  EXPECT_EQ(unknown.err, "*** unknown template 'nope'; available templates: default, db\n");
-  auto auth = tool({"create", "app", "--template", "db_and_auth"});
-  EXPECT_EQ(auth.status, 1);
-  EXPECT_EQ(auth.err, "*** template db_and_auth needs managed OAuth (coming soon); use -t db\n");
+  EXPECT_EQ(unknown.err,
+            "*** unknown template 'nope'; available templates: default, db, db_and_auth\n");
   EXPECT_FALSE(fs::exists(dir_ / "app"));
 }
 
@@ -242,6 +249,136 @@ TEST_F(CreateTest, DbTemplateMigratesServesAndPassesItsTests) {
   EXPECT_EQ(created.body, R"({"id":1,"name":"first"})");
   EXPECT_EQ(http_request(port, "GET", "/model").body, R"([{"id":1,"name":"first"}])");
   stop_server();
+}
+
+// db_and_auth: migrated, its tests pass (the harness's add_client/login_user), and over HTTP
+// a client added with `conduit auth add-client` registers a user, who logs in at
+// /auth/token and reads /me and the bearer-protected /model.
+TEST_F(CreateTest, DbAndAuthTemplateRegistersLogsInAndPassesItsTests) {
+  auto created = tool({"create", "club", "--template", "db_and_auth"});
+  ASSERT_EQ(created.status, 0) << created.err;
+  const fs::path project = dir_ / "club";
+  for (const char* file : {"src/user.hpp", "src/user_controllers.cpp", "src/club_channel.cpp",
+                           "migrations/00000001_initial.migration.yaml", "tests/app_test.cpp"}) {
+    EXPECT_TRUE(fs::exists(project / file)) << file;
+  }
+  auto upgraded = tool({"db", "upgrade"}, project);
+  ASSERT_EQ(upgraded.status, 0) << upgraded.out << upgraded.err;
+  auto generated = tool({"db", "generate"}, project);
+  EXPECT_EQ(generated.status, 0) << generated.err;
+  EXPECT_NE(generated.out.find("No changes"), std::string::npos) << generated.out;
+  auto added = tool({"auth", "add-client", "--id", "com.club.app", "--secret", "s3cret"}, project);
+  ASSERT_EQ(added.status, 0) << added.out << added.err;
+
+  auto built =
+      run_command({{CMAKE_PROGRAM, "--build", "build"}, env(), {}, project.string()}, 240s);
+  ASSERT_EQ(built.status, 0) << built.out << built.err;
+  auto tested = run_command(
+      {{CTEST_PROGRAM, "--test-dir", "build", "--output-on-failure"}, env(), {}, project.string()},
+      120s);
+  EXPECT_EQ(tested.status, 0) << tested.out << tested.err;
+
+  auto port = serve(project);
+  ASSERT_NE(port, 0);
+  const std::string basic = "Authorization: Basic Y29tLmNsdWIuYXBwOnMzY3JldA==\r\n";  // id:secret
+  auto registered =
+      http_request(port, "POST", "/register", basic + "Content-Type: application/json\r\n",
+                   R"({"username":"bob","password":"pw"})");
+  EXPECT_EQ(registered.status, 200) << registered.body;
+  auto token = http_request(port, "POST", "/auth/token",
+                            basic + "Content-Type: application/x-www-form-urlencoded\r\n",
+                            "grant_type=password&username=bob&password=pw");
+  ASSERT_EQ(token.status, 200) << token.body;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(token.body, m, std::regex(R"re("access_token":"([^"]+)")re")));
+  const std::string bearer = "Authorization: Bearer " + m[1].str() + "\r\n";
+  auto me = http_request(port, "GET", "/me", bearer);
+  EXPECT_EQ(me.status, 200);
+  EXPECT_NE(me.body.find(R"("username":"bob")"), std::string::npos) << me.body;
+  EXPECT_EQ(me.body.find("hashedPassword"), std::string::npos) << me.body;
+  EXPECT_EQ(http_request(port, "GET", "/me").status, 401);
+  EXPECT_EQ(http_request(port, "POST", "/model", bearer + "Content-Type: application/json\r\n",
+                         R"({"name":"first"})")
+                .status,
+            201);
+  stop_server();
+}
+
+// A port nothing listens on now (the kernel's choice), for a server restarted on one port.
+std::uint16_t free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t length = sizeof address;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+// GET `target` until it answers `body` or the deadline passes (a restart in between refuses
+// connections for a moment); the last body seen, or the last error.
+std::string poll_for(std::uint16_t port, const std::string& target, const std::string& body,
+                     std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  std::string last;
+  do {
+    try {
+      last = http_request(port, "GET", target).body;
+      if (last == body) return last;
+    } catch (const std::exception& error) {
+      last = error.what();
+    }
+    std::this_thread::sleep_for(50ms);  // the interval between polls, bounded by the deadline
+  } while (std::chrono::steady_clock::now() < deadline);
+  return last;
+}
+
+// serve --watch: an edited handler is rebuilt and served; a broken build prints the
+// compiler's error and the old server keeps answering; the fix is served; a config change
+// restarts without building; SIGTERM stops the app and the watcher, leaving nothing running.
+TEST_F(CreateTest, ServeWatchRebuildsAndRestartsOnChanges) {
+  ASSERT_EQ(tool({"create", "watched"}).status, 0);
+  const fs::path project = dir_ / "watched";
+  const fs::path channel = project / "src" / "watched_channel.cpp";
+  const std::uint16_t port = free_port();
+  ChildProcess::Options o;
+  o.argv = {kTool, "serve", "--watch", "-p", std::to_string(port), "-a", "127.0.0.1"};
+  o.env = env();
+  o.unset_env = {"DATABASE_URL", "PORT", "CONDUIT_APP"};
+  o.working_directory = project.string();
+  ChildProcess watcher(o);
+  ASSERT_TRUE(watcher.wait_for_stdout("listening on", 240s))
+      << watcher.stdout_text() << watcher.stderr_text();
+  ASSERT_TRUE(watcher.wait_for_stderr("[watch] watching", 10s)) << watcher.stderr_text();
+  EXPECT_EQ(poll_for(port, "/example", R"({"key":"value"})", 10s), R"({"key":"value"})");
+
+  replace_in(channel, R"({"key", "value"})", R"({"key", "edited"})");
+  EXPECT_EQ(poll_for(port, "/example", R"({"key":"edited"})", 180s), R"({"key":"edited"})")
+      << watcher.stderr_text();
+
+  replace_in(channel, "return router;", "return routr;");
+  ASSERT_TRUE(watcher.wait_for_stderr("the previous build is still serving", 180s))
+      << watcher.stderr_text();
+  EXPECT_NE(watcher.stderr_text().find("error:"), std::string::npos) << watcher.stderr_text();
+  EXPECT_NE(watcher.stderr_text().find("routr"), std::string::npos) << watcher.stderr_text();
+  EXPECT_EQ(http_request(port, "GET", "/example").body, R"({"key":"edited"})");
+
+  replace_in(channel, "return routr;", "return router;");
+  replace_in(channel, R"({"key", "edited"})", R"({"key", "fixed"})");
+  EXPECT_EQ(poll_for(port, "/example", R"({"key":"fixed"})", 180s), R"({"key":"fixed"})")
+      << watcher.stderr_text();
+
+  // A configuration change restarts the app without a build.
+  std::ofstream(project / "config.yaml", std::ios::app) << "# touched\n";
+  ASSERT_TRUE(watcher.wait_for_stderr("config.yaml changed; restarting", 30s))
+      << watcher.stderr_text();
+  EXPECT_EQ(poll_for(port, "/example", R"({"key":"fixed"})", 30s), R"({"key":"fixed"})");
+
+  watcher.send_signal(SIGTERM);
+  EXPECT_EQ(watcher.wait_exit(30s), 0) << watcher.stderr_text();
+  EXPECT_THROW(http_request(port, "GET", "/example"), std::runtime_error);  // nothing left
 }
 
 }  // namespace

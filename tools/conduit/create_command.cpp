@@ -257,9 +257,6 @@ int create_command(int argc, char** argv) {
   const auto chosen = std::find_if(templates.begin(), templates.end(),
                                    [&](const Template& t) { return t.name == template_name; });
   if (chosen == templates.end()) {
-    if (template_name == "db_and_auth") {
-      return fail("template db_and_auth needs managed OAuth (coming soon); use -t db");
-    }
     std::string available;
     for (const auto& t : templates) available += (available.empty() ? "" : ", ") + t.name;
     return fail("unknown template '" + template_name + "'; available templates: " + available);

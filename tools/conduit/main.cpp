@@ -35,6 +35,7 @@
 #include "conduit/app/application.hpp"
 #include "create_command.hpp"
 #include "project_build.hpp"
+#include "watch.hpp"
 
 namespace fs = std::filesystem;
 
@@ -57,7 +58,8 @@ void print_usage() {
       "Commands run by the project's application binary, built first when a compiler\n"
       "is present (cmake --build build; -v shows its output; CONDUIT_NO_BUILD=1 never\n"
       "builds):\n"
-      "  serve      Serve the application (see 'conduit serve --help')\n"
+      "  serve      Serve the application (see 'conduit serve --help'; --watch: rebuild\n"
+      "             and restart when a source or configuration file changes)\n"
       "  db         Migrations: generate, upgrade, validate, list, get-version, schema\n"
       "  auth       OAuth 2.0 clients: add-client, set-scope, list-clients, remove-client\n"
       "             (db upgrade|get-version|list and auth also run without the binary)\n\n"
@@ -132,9 +134,12 @@ int main(int argc, char** argv) {
   // `--app PATH` is also accepted after the command (`conduit db validate --app build/x`):
   // the application binary has no option of that name, so it is taken out here.
   std::vector<char*> rest;
+  bool watch = false;  // serve --watch: the tool's own option (watch.hpp)
   for (int j = i; j < argc; ++j) {
     const std::string_view arg = argv[j];
-    if (arg == "--app") {
+    if (arg == "--watch" && command == "serve") {
+      watch = true;
+    } else if (arg == "--app") {
       if (j + 1 >= argc) return fail("option --app needs a value");
       app = argv[++j];
     } else if (arg.starts_with("--app=")) {
@@ -167,6 +172,7 @@ int main(int argc, char** argv) {
     return conduit::run(static_cast<int>(db_args.size()), db_args.data(), spec);
   };
   fs::path binary;
+  if (watch && app) return fail("--watch rebuilds a project: run it in the project, without --app");
   if (app) {
     binary = *app;
     if (!is_executable(binary)) {
@@ -179,6 +185,11 @@ int main(int argc, char** argv) {
       return fail("no conduit project in " + directory.string() +
                   " (no project() in CMakeLists.txt); run in the project directory or pass "
                   "--app PATH");
+    }
+    if (watch) {
+      std::vector<std::string> app_args;
+      for (int j = i; j < argc; ++j) app_args.emplace_back(argv[j]);
+      return conduit::tool::serve_watch(directory, *name, verbose, app_args);
     }
     // Build first where a compiler is present, and run what was just built.
     const auto built = conduit::tool::build_project(directory, *name, verbose);

@@ -1,0 +1,42 @@
+// Running a conduit Task to completion on a private event loop on the calling thread (as
+// migration/run_blocking.hpp does, a module's private header), for code outside the
+// server's loops: the harness adding clients. Rethrows the task's exception.
+//
+// Thread-safety: blocks the calling thread, so never call it from a handler or any code
+// running on a conduit event loop. A thread that merely owns a loop (a test's) is fine:
+// its current loop is restored afterwards.
+#pragma once
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <exception>
+#include <optional>
+#include <stdexcept>
+
+#include "conduit/core/task.hpp"
+#include "core/internal/current_loop.hpp"
+
+namespace conduit::test::detail {
+
+inline void run_blocking(Task<void> task) {
+  boost::asio::io_context* const previous = conduit::detail::current_io_context();
+  boost::asio::io_context io;
+  conduit::detail::set_current_io_context(&io);
+  std::exception_ptr failure;
+  bool done = false;
+  // SQLite answers from its worker thread by posting to the loop: until then the loop may
+  // have no handler of its own pending, so a guard keeps run() from returning early.
+  auto guard = boost::asio::make_work_guard(io);
+  conduit::detail::spawn(std::move(task), [&](std::exception_ptr e) {
+    failure = e;
+    done = true;
+    guard.reset();
+  });
+  io.run();
+  conduit::detail::set_current_io_context(previous);
+  if (failure) std::rethrow_exception(failure);
+  if (!done) throw std::logic_error("run_blocking: the task never finished");
+}
+
+}  // namespace conduit::test::detail
