@@ -377,7 +377,7 @@ TEST_F(CreateTest, ServeWatchRebuildsAndRestartsOnChanges) {
   EXPECT_EQ(poll_for(port, "/example", R"({"key":"fixed"})", 30s), R"({"key":"fixed"})");
 
   watcher.send_signal(SIGTERM);
-  EXPECT_EQ(watcher.wait_exit(30s), 0) << watcher.stderr_text();
+  EXPECT_EQ(watcher.wait_exit(30s), 0) << watcher.stderr_text() << watcher.stdout_text();
   EXPECT_THROW(http_request(port, "GET", "/example"), std::runtime_error);  // nothing left
 }
 

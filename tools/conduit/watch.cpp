@@ -98,7 +98,16 @@ class App {
     for (auto& a : argv) raw.push_back(a.data());
     raw.push_back(nullptr);
     std::fflush(nullptr);
+    // SIGINT/SIGTERM stay blocked from before fork() until the child has reset them to
+    // their defaults: one that arrived in between would otherwise run the watcher's handler
+    // in the child, which then execs the app as if nothing had been asked of it.
+    sigset_t stop_signals, previous;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    ::sigprocmask(SIG_BLOCK, &stop_signals, &previous);
     pid_ = ::fork();
+    if (pid_ != 0) ::sigprocmask(SIG_SETMASK, &previous, nullptr);
     if (pid_ < 0) return false;
     if (pid_ == 0) {
       // The app handles SIGINT/SIGTERM itself (it drains); the tool forwards them.
@@ -217,6 +226,7 @@ int serve_watch(const fs::path& directory, const std::string& name, bool verbose
           " ms");
     }
     app.stop();
+    if (g_stop_signal != 0) break;  // asked to stop while the old app was stopping
     if (!app.start()) note("cannot start the application");
   }
   note("stopping");
