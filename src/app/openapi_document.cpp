@@ -29,6 +29,7 @@ struct Builder {
   bool v31 = false;
   ApiComponents components;
   std::set<std::string> all_scopes;
+  std::set<std::string> operation_ids;
   std::string token_path;
   std::string form_path;
   bool uses_oauth = false;
@@ -128,11 +129,22 @@ struct Builder {
     for (const auto& [name, s] : op.components) components.emplace(name, s);
     json::object out;
     out["tags"] = json::array{json::value(tag)};
-    std::string id = op.name.empty() ? tag + "_" + op.method + "_" + path.path : op.name;
+    // "ns::NoteController::list" -> "NoteController_list"; unique across the document.
+    std::string id = tag + "_" + op.method + "_" + path.path;
+    if (!op.name.empty()) {
+      std::string_view name = op.name;
+      auto last = name.rfind("::");
+      auto before = last == std::string_view::npos || last == 0 ? std::string_view::npos
+                                                                : name.rfind("::", last - 1);
+      id = std::string(before == std::string_view::npos ? name : name.substr(before + 2));
+    }
     for (char& c : id) {
       if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) c = '_';
     }
-    out["operationId"] = id;
+    while (id.find("__") != std::string::npos) id.replace(id.find("__"), 2, "_");
+    std::string unique = id;
+    for (int n = 2; !operation_ids.insert(unique).second; ++n) unique = id + "_" + std::to_string(n);
+    out["operationId"] = unique;
     out["summary"] = op.summary.empty() ? op.method + " " + path.path : op.summary;
     if (!op.description.empty()) out["description"] = op.description;
     json::array parameters;
