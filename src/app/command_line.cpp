@@ -66,6 +66,8 @@ void add_serve_command(CLI::App& app, ServeFlags& flags) {
                   "Take the client address and scheme from X-Forwarded-For/-Proto");
   serve->add_flag("--quiet", flags.quiet, "Do not log one line per request");
   serve->add_flag("--no-gzip", flags.no_gzip, "Do not compress responses");
+  serve->add_flag("--docs", o.serve_docs,
+                  "Serve the OpenAPI document at /openapi.json and the docs page at /docs");
   serve->add_option("--log-level", flags.log_level, "debug, info, warn, error or off")
       ->capture_default_str();
   auto ms = [](std::chrono::milliseconds& target) {

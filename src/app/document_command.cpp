@@ -160,7 +160,41 @@ class DocsChannel : public ApplicationChannel {
   std::string page_;
 };
 
+// See with_docs().
+class DocsFront : public Controller {
+ public:
+  DocsFront(std::shared_ptr<Controller> root, std::string json, std::string page)
+      : root_(std::move(root)), json_(std::move(json)), page_(std::move(page)) {
+    // Like a Router: the chain behind decorates its own answers.
+    cors_policy().reset();
+  }
+  bool dispatches_requests() const noexcept override { return true; }
+  Task<Outcome> handle(Request& request) override {
+    if (request.method() == "GET" && request.path() == "/openapi.json") {
+      co_return Response(200, json_, "application/json");
+    }
+    if (request.method() == "GET" && request.path() == "/docs") {
+      co_return Response::html(200, page_);
+    }
+    co_return co_await root_->receive(request);
+  }
+  std::vector<ApiOperation> api_operations() const override { return root_->api_operations(); }
+
+ private:
+  std::shared_ptr<Controller> root_;
+  std::string json_;
+  std::string page_;
+};
+
 }  // namespace
+
+std::shared_ptr<Controller> with_docs(std::shared_ptr<Controller> root, const std::string& title) {
+  DocumentOptions options;
+  options.title = title;
+  std::string json = boost::json::serialize(build_openapi_document(*root, options));
+  std::string page = docs_page_html(json, title);
+  return std::make_shared<DocsFront>(std::move(root), std::move(json), std::move(page));
+}
 
 std::string docs_page_html(const std::string& document_json, const std::string& title) {
   const std::filesystem::path dir = docs_page_directory();

@@ -142,6 +142,7 @@ struct Builder {
       if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) c = '_';
     }
     while (id.find("__") != std::string::npos) id.replace(id.find("__"), 2, "_");
+    while (!id.empty() && id.back() == '_') id.pop_back();
     std::string unique = id;
     for (int n = 2; !operation_ids.insert(unique).second; ++n) unique = id + "_" + std::to_string(n);
     out["operationId"] = unique;

@@ -8,6 +8,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,5 +33,10 @@ boost::json::object build_openapi_document(const Controller& root, const Documen
 // One self-contained HTML page showing `document` (Swagger UI when it was installed with
 // conduit, else a minimal built-in renderer that says so).
 std::string docs_page_html(const std::string& document_json, const std::string& title);
+
+// The running app's docs (ApplicationOptions::serve_docs, `serve --docs`): a controller in
+// front of `root` that answers GET /openapi.json and GET /docs (the page) and passes every
+// other request to `root` unchanged. The document is built once, here.
+std::shared_ptr<Controller> with_docs(std::shared_ptr<Controller> root, const std::string& title);
 
 }  // namespace conduit::app::detail

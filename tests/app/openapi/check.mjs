@@ -3,11 +3,35 @@
 // bodies, responses and security the examples declare, and the docs page renders in
 // headless Chromium (puppeteer-core) showing the operations; docs-page.png is kept.
 import SwaggerParser from '@apidevtools/swagger-parser';
+import {spawn} from 'node:child_process';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 
 const work = process.argv[2];
+const heroesBinary = process.argv[3];
+
+// Starts `heroes ARGS --port 0` and resolves with its base URL ("listening on ..." log).
+function start(args) {
+  const child = spawn(heroesBinary, [...args, '--port', '0'],
+                      {cwd: path.join(work, 'heroes'), stdio: ['ignore', 'pipe', 'inherit']});
+  let log = '';
+  const base = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`did not start:\n${log}`)), 30000);
+    child.stdout.on('data', (chunk) => {
+      log += chunk;
+      const match = /listening on \w+:\/\/[^\s]*:(\d+)/.exec(log);
+      if (match) {
+        clearTimeout(timer);
+        resolve(`http://127.0.0.1:${match[1]}`);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`exited (${code}):\n${log}`)));
+  });
+  return {child, base};
+}
+const children = [];
+process.on('exit', () => { for (const c of children) c.kill('SIGTERM'); });
 const load = (name) => JSON.parse(fs.readFileSync(path.join(work, name), 'utf8'));
 
 for (const name of ['heroes.json', 'heroes-3.1.json', 'accounts.json', 'accounts-3.1.json']) {
@@ -93,6 +117,29 @@ const registrationName = registration.$ref.split('/').pop();
 assert.ok(accounts.components.schemas[registrationName].properties);
 console.log('documents: ok');
 
+// ---- `document serve` and `serve --docs` ---------------------------------------------
+const docsServer = start(['document', 'serve']);
+children.push(docsServer.child);
+const docsBase = await docsServer.base;
+assert.deepEqual(Object.keys((await (await fetch(docsBase + '/openapi.json')).json()).paths),
+                 Object.keys(heroes.paths));
+assert.match(await (await fetch(docsBase + '/')).text(), /<html/);
+const app = start(['serve', '--docs', '--address', '127.0.0.1', '--threads', '1']);
+children.push(app.child);
+const appBase = await app.base;
+const served = await (await fetch(appBase + '/openapi.json')).json();
+assert.deepEqual(Object.keys(served.paths), Object.keys(heroes.paths));
+await SwaggerParser.validate(served);
+const created = await fetch(appBase + '/heroes', {method: 'POST', headers: {'content-type': 'application/json'},
+                                                  body: JSON.stringify({name: 'Docs Hero'})});
+assert.equal(created.status, 201);
+// Off by default.
+const plain = start(['serve', '--address', '127.0.0.1', '--threads', '1']);
+children.push(plain.child);
+assert.equal((await fetch((await plain.base) + '/openapi.json')).status, 404);
+plain.child.kill('SIGTERM');
+console.log('served documents: ok');
+
 // ---- the docs page in headless Chromium ----------------------------------------------
 const chromium = process.env.CHROMIUM ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser']
   .find((p) => fs.existsSync(p));
@@ -122,6 +169,27 @@ try {
   await page.screenshot({path: path.join(work, 'docs-page.png'), fullPage: true});
   assert.deepEqual(external, [], 'the page loaded something from the network');
   console.log(`screenshot: ${path.join(work, 'docs-page.png')}`);
+
+  // "Try it out" on the running app's own page: GET /heroes answers 200 with the hero.
+  await page.goto(appBase + '/docs', {waitUntil: 'load', timeout: 30000});
+  await page.waitForSelector('#operations-Hero-Hero_GET_heroes', {timeout: 30000});
+  await page.click('#operations-Hero-Hero_GET_heroes .opblock-summary');
+  await page.waitForSelector('#operations-Hero-Hero_GET_heroes .try-out__btn', {timeout: 10000});
+  await page.click('#operations-Hero-Hero_GET_heroes .try-out__btn');
+  await page.waitForSelector('#operations-Hero-Hero_GET_heroes .execute', {timeout: 10000});
+  await page.click('#operations-Hero-Hero_GET_heroes .execute');
+  await page.waitForSelector('#operations-Hero-Hero_GET_heroes .live-responses-table tbody .response-col_status',
+                             {timeout: 20000});
+  const status = await page.$eval('#operations-Hero-Hero_GET_heroes .live-responses-table tbody .response-col_status',
+                                  (e) => e.innerText.trim());
+  assert.match(status, /^200/);
+  const body = await page.$eval('#operations-Hero-Hero_GET_heroes .live-responses-table', (e) => e.innerText);
+  assert.ok(body.includes('Docs Hero'), body);
+  await page.screenshot({path: path.join(work, 'docs-try-it.png'), fullPage: true});
+  console.log('try it out: ok');
 } finally {
   await browser.close();
 }
+
+// The servers keep node's event loop alive: end them (the exit handler) and finish.
+process.exit(0);

@@ -5,10 +5,12 @@
 # 3.1, and `document client`), and runs check.mjs: an independent validator, the expected
 # operations, and the docs page rendered in headless Chromium with a screenshot kept at
 # WORK_DIR/docs-page.png. Exits 77 (skipped) only for the page when Chromium is absent.
-# Usage: run.sh HEROES_BINARY ACCOUNTS_BINARY WORK_DIR
+# It also serves heroes with `serve --docs` and `document serve` and uses the page's
+# "Try it out" against the running app.
+# Usage: run.sh HEROES_BINARY ACCOUNTS_BINARY WORK_DIR HEROES_MIGRATIONS_DIR
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-heroes=$(realpath "$1") accounts=$(realpath "$2") work=$3
+heroes=$(realpath "$1") accounts=$(realpath "$2") work=$3 migrations=$(realpath "$4")
 modules="$work-node"
 rm -rf "$work"
 mkdir -p "$modules" "$work"
@@ -31,4 +33,5 @@ printf 'database: sqlite:%s/accounts/accounts.db\nauth:\n  password_token_lifeti
 (cd "$work/accounts" &&
   timeout 30 "$accounts" document -c config.yaml >"$work/accounts.json" &&
   timeout 30 "$accounts" document --openapi-version 3.1 >"$work/accounts-3.1.json")
-exec timeout 120 node "$modules/check.mjs" "$work"
+(cd "$work/heroes" && timeout 60 "$heroes" db upgrade --migration-directory "$migrations" >/dev/null)
+exec timeout 150 node "$modules/check.mjs" "$work" "$heroes"
