@@ -70,11 +70,20 @@ std::string html_escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -141,7 +150,8 @@ boost::json::object document_of(const ApplicationSpec& spec, const ApplicationOp
 // Serves the document and the page: `document serve`.
 class DocsChannel : public ApplicationChannel {
  public:
-  DocsChannel(std::string json, std::string page) : json_(std::move(json)), page_(std::move(page)) {}
+  DocsChannel(std::string json, std::string page)
+      : json_(std::move(json)), page_(std::move(page)) {}
   std::shared_ptr<Controller> entry_point() override {
     auto router = std::make_shared<Router>();
     std::string json = json_;
@@ -149,9 +159,8 @@ class DocsChannel : public ApplicationChannel {
       co_return Response(200, json, "application/json");
     });
     std::string page = page_;
-    router->route("/").link_function([page](Request&) -> Task<Response> {
-      co_return Response::html(200, page);
-    });
+    router->route("/").link_function(
+        [page](Request&) -> Task<Response> { co_return Response::html(200, page); });
     return router;
   }
 
@@ -211,15 +220,17 @@ std::string docs_page_html(const std::string& document_json, const std::string& 
         "<style>body{font-family:sans-serif;margin:2em} .opblock{border:1px solid #ccc;"
         "border-radius:4px;margin:1em 0;padding:0 1em} .note{color:#a60}</style>\n"
         "</head><body>\n<h1>" +
-        html_escape(title) + "</h1>\n<div id=\"docs\"></div>\n<script>\nconst spec = " +
-        script_safe(document_json) + ";\n" + kBuiltinRenderer + "</script>\n";
+        html_escape(title) +
+        "</h1>\n<div id=\"docs\"></div>\n<script>\nconst spec = " + script_safe(document_json) +
+        ";\n" + kBuiltinRenderer + "</script>\n";
   }
   html += "</body></html>\n";
   return html;
 }
 
 void add_document_command(CLI::App& app, DocumentFlags& flags) {
-  CLI::App* document = app.add_subcommand("document", "Print the OpenAPI document of the application.");
+  CLI::App* document =
+      app.add_subcommand("document", "Print the OpenAPI document of the application.");
   auto& d = flags.document;
   auto common = [&](CLI::App* command) {
     command->add_option("-c,--config-path", flags.config_path,
@@ -236,7 +247,9 @@ void add_document_command(CLI::App& app, DocumentFlags& flags) {
     command
         ->add_option_function<std::string>(
             "--openapi-version",
-            [&d](const std::string& v) { d.openapi_version = v.rfind("3.1", 0) == 0 ? "3.1.0" : "3.0.3"; },
+            [&d](const std::string& v) {
+              d.openapi_version = v.rfind("3.1", 0) == 0 ? "3.1.0" : "3.0.3";
+            },
             "3.0 (default) or 3.1")
         ->check(CLI::IsMember({"3.0", "3.0.3", "3.1", "3.1.0"}));
   };

@@ -54,13 +54,26 @@ struct Builder {
     }
     const char* type = nullptr;
     switch (s.kind) {
-      case K::string: type = "string"; break;
-      case K::integer: type = "integer"; break;
-      case K::number: type = "number"; break;
-      case K::boolean: type = "boolean"; break;
-      case K::array: type = "array"; break;
-      case K::object: type = "object"; break;
-      default: break;
+      case K::string:
+        type = "string";
+        break;
+      case K::integer:
+        type = "integer";
+        break;
+      case K::number:
+        type = "number";
+        break;
+      case K::boolean:
+        type = "boolean";
+        break;
+      case K::array:
+        type = "array";
+        break;
+      case K::object:
+        type = "object";
+        break;
+      default:
+        break;
     }
     if (type) {
       if (s.nullable && v31) {
@@ -77,7 +90,8 @@ struct Builder {
       if (s.nullable) values.emplace_back(nullptr);
       out["enum"] = std::move(values);
     }
-    if (s.kind == K::array) out["items"] = s.items.empty() ? json::object{} : schema(s.items.front());
+    if (s.kind == K::array)
+      out["items"] = s.items.empty() ? json::object{} : schema(s.items.front());
     if (s.kind == K::object && !s.property_names.empty()) {
       json::object properties;
       for (std::size_t i = 0; i < s.property_names.size(); ++i) {
@@ -98,8 +112,7 @@ struct Builder {
   static json::object error_response(const char* description) {
     return {{"description", description},
             {"content",
-             {{"application/json",
-               {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
+             {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
   }
 
   static std::string tag_of(const Controller& controller) {
@@ -144,14 +157,17 @@ struct Builder {
     while (id.find("__") != std::string::npos) id.replace(id.find("__"), 2, "_");
     while (!id.empty() && id.back() == '_') id.pop_back();
     std::string unique = id;
-    for (int n = 2; !operation_ids.insert(unique).second; ++n) unique = id + "_" + std::to_string(n);
+    for (int n = 2; !operation_ids.insert(unique).second; ++n)
+      unique = id + "_" + std::to_string(n);
     out["operationId"] = unique;
     out["summary"] = op.summary.empty() ? op.method + " " + path.path : op.summary;
     if (!op.description.empty()) out["description"] = op.description;
     json::array parameters;
     std::set<std::string> declared;
     for (const ApiParameter& p : op.parameters) {
-      json::object parameter{{"name", p.name}, {"in", p.location}, {"required", p.required},
+      json::object parameter{{"name", p.name},
+                             {"in", p.location},
+                             {"required", p.required},
                              {"schema", schema(p.schema)}};
       if (p.schema.kind == ApiSchema::Kind::array && p.location == "query") {
         parameter["style"] = "form";
@@ -284,7 +300,8 @@ struct Builder {
       page.summary = "The login form (OAuth 2.0 authorization endpoint)";
       for (const char* name : {"response_type", "client_id", "state", "scope", "redirect_uri",
                                "code_challenge", "code_challenge_method"}) {
-        page.parameters.push_back({name, "query", std::string(name) == "client_id", string_schema()});
+        page.parameters.push_back(
+            {name, "query", std::string(name) == "client_id", string_schema()});
       }
       ApiOperation submit;
       submit.method = "POST";

@@ -49,9 +49,11 @@ class NoteController : public conduit::ResourceController {
     post<&NoteController::create>().returns<Note>(201);
     put<&NoteController::form>();
   }
-  Task<Response> list(Query<"limit", std::int32_t> /*limit*/, Query<"color", std::optional<Color>> /*color*/,
+  Task<Response> list(Query<"limit", std::int32_t> /*limit*/,
+                      Query<"color", std::optional<Color>> /*color*/,
                       Query<"tag", std::optional<std::vector<std::string>>> /*tags*/,
-                      Query<"since", std::optional<Time>> /*since*/, Query<"verbose", bool> /*verbose*/,
+                      Query<"since", std::optional<Time>> /*since*/,
+                      Query<"verbose", bool> /*verbose*/,
                       Header<"X-Trace", std::optional<std::string>> /*trace*/) {
     co_return Response::no_content();
   }
@@ -86,7 +88,7 @@ TEST(OpenApiDocument, ExpandsOptionalSegmentsAndSelectsOperationsByPathVariables
   ASSERT_TRUE(paths.contains("/api/notes"));
   ASSERT_TRUE(paths.contains("/api/notes/{id}"));
   EXPECT_FALSE(paths.contains("/api/plain"));  // a function controller declares nothing
-  EXPECT_EQ(paths.at("/api/notes").as_object().size(), 2u);     // get, post
+  EXPECT_EQ(paths.at("/api/notes").as_object().size(), 2u);       // get, post
   EXPECT_EQ(paths.at("/api/notes/{id}").as_object().size(), 2u);  // get, put
   EXPECT_EQ(op(doc, "/api/notes", "get").at("operationId"), "NoteController_list");
   EXPECT_EQ(op(doc, "/api/notes", "get").at("tags").as_array().at(0), "NoteController");
@@ -98,10 +100,12 @@ TEST(OpenApiDocument, TypesParametersFromBindings) {
   EXPECT_EQ(list.at("summary"), "All notes");
   const auto& p = list.at("parameters").as_array();
   ASSERT_EQ(p.size(), 6u);
-  EXPECT_EQ(json::serialize(p[0]),
-            R"({"name":"limit","in":"query","required":true,"schema":{"type":"integer","format":"int32"}})");
-  EXPECT_EQ(json::serialize(p[1]),
-            R"({"name":"color","in":"query","required":false,"schema":{"type":"string","enum":["red","green"]}})");
+  EXPECT_EQ(
+      json::serialize(p[0]),
+      R"({"name":"limit","in":"query","required":true,"schema":{"type":"integer","format":"int32"}})");
+  EXPECT_EQ(
+      json::serialize(p[1]),
+      R"({"name":"color","in":"query","required":false,"schema":{"type":"string","enum":["red","green"]}})");
   EXPECT_EQ(p[2].at("schema").at("type"), "array");
   EXPECT_EQ(p[2].at("schema").at("items").at("type"), "string");
   EXPECT_EQ(p[2].at("explode"), true);
@@ -129,13 +133,17 @@ TEST(OpenApiDocument, BodiesAndComponents) {
   EXPECT_EQ(responses.at("415").at("content").at("application/json").at("schema").at("$ref"),
             "#/components/schemas/Error");
   const auto& note = doc.at("components").at("schemas").at("Note").as_object();
-  EXPECT_EQ(note.at("properties").at("id"), (json::object{{"type", "integer"}, {"format", "int64"}}));
-  EXPECT_EQ(note.at("properties").at("tag"), (json::object{{"type", "string"}, {"nullable", true}}));
+  EXPECT_EQ(note.at("properties").at("id"),
+            (json::object{{"type", "integer"}, {"format", "int64"}}));
+  EXPECT_EQ(note.at("properties").at("tag"),
+            (json::object{{"type", "string"}, {"nullable", true}}));
   EXPECT_EQ(note.at("properties").at("ranks").at("items").at("format"), "int32");
   EXPECT_EQ(json::serialize(note.at("required")), R"(["id","text","ranks"])");
   const auto& form = op(doc, "/api/notes/{id}", "put");
-  EXPECT_TRUE(form.at("requestBody").at("content").as_object().contains(
-      "application/x-www-form-urlencoded"));
+  EXPECT_TRUE(form.at("requestBody")
+                  .at("content")
+                  .as_object()
+                  .contains("application/x-www-form-urlencoded"));
   EXPECT_TRUE(form.at("responses").as_object().contains("404"));
 }
 
@@ -147,8 +155,9 @@ TEST(OpenApiDocument, ScopesDescriptionsAndVersion31) {
   EXPECT_EQ(doc.at("info").at("title"), "Notes");
   auto doc31 = document("3.1.0");
   EXPECT_EQ(doc31.at("openapi"), "3.1.0");
-  EXPECT_EQ(json::serialize(doc31.at("components").at("schemas").at("Note").at("properties").at("tag")),
-            R"({"type":["string","null"]})");
+  EXPECT_EQ(
+      json::serialize(doc31.at("components").at("schemas").at("Note").at("properties").at("tag")),
+      R"({"type":["string","null"]})");
 }
 
 }  // namespace openapi_test

@@ -36,9 +36,9 @@ struct ApiSchema {
   std::vector<std::string> enum_values;  // for strings
   std::vector<ApiSchema> items;          // one element for arrays
   std::vector<std::string> property_names;
-  std::vector<ApiSchema> properties;     // parallel to property_names
-  std::vector<std::string> required;     // object properties that are always present
-  std::string ref;                       // component name, for Kind::ref
+  std::vector<ApiSchema> properties;  // parallel to property_names
+  std::vector<std::string> required;  // object properties that are always present
+  std::string ref;                    // component name, for Kind::ref
   bool nullable = false;
   bool read_only = false;
   std::string description;
@@ -153,8 +153,8 @@ ApiSchema ApiSchemaOf<T, Enable>::make(ApiComponents& components) {
       components[name] = ApiSchema{};  // placeholder: recursive types terminate
       ApiSchema object;
       object.kind = K::object;
-      using Members = boost::describe::describe_members<
-          T, boost::describe::mod_public | boost::describe::mod_inherited>;
+      using Members = boost::describe::describe_members<T, boost::describe::mod_public |
+                                                               boost::describe::mod_inherited>;
       boost::mp11::mp_for_each<Members>([&](auto member) {
         using M = std::remove_cvref_t<decltype(std::declval<T&>().*member.pointer)>;
         object.property_names.emplace_back(member.name);

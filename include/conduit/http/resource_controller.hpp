@@ -138,10 +138,13 @@ void describe_arg(ApiOperation& op) {
     using Bound = typename StripOptional<T>::type;
     ApiParameter parameter;
     parameter.name = std::string(A::name);
-    parameter.location = kind == ArgKind::path ? "path" : kind == ArgKind::query ? "query" : "header";
+    parameter.location = kind == ArgKind::path    ? "path"
+                         : kind == ArgKind::query ? "query"
+                                                  : "header";
     // An absent bool query is false; an optional is absent; everything else is required.
-    parameter.required = kind == ArgKind::path ||
-                         (!IsOptional<T>::value && !(kind == ArgKind::query && std::same_as<T, bool>));
+    parameter.required =
+        kind == ArgKind::path ||
+        (!IsOptional<T>::value && !(kind == ArgKind::query && std::same_as<T, bool>));
     parameter.schema = api_schema<Bound>(op.components);
     op.parameters.push_back(std::move(parameter));
   } else if constexpr (kind == ArgKind::body) {
