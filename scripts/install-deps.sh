@@ -15,6 +15,8 @@ packages=(
   # benchmarks: Google Benchmark, wrk, nginx as a ceiling (Node.js for the fastify
   # reference comes with the machine image; bench/ checks for it)
   libbenchmark-dev wrk nginx-light
+  # the OpenAPI docs page test renders the page in headless Chromium (puppeteer-core)
+  chromium
 )
 
 missing=()

@@ -4,6 +4,7 @@
 //               --ssl-key-path F] [--ipv6-only] [--trust-proxy] [--log-level L]
 //   <app> db generate|upgrade|validate|list|get-version|schema ...   (db_command.cpp)
 //   <app> auth add-client|set-scope|list-clients|remove-client ...  (auth_command.cpp)
+//   <app> document [client|serve] ...                               (document_command.cpp)
 //
 // Flags and defaults follow `conduit serve`; `$PORT` is honoured when --port is absent,
 // as Heroku starts web dynos with it. Errors print one line starting with "***" that
@@ -19,6 +20,7 @@
 
 #include "app/auth_command.hpp"
 #include "app/db_command.hpp"
+#include "app/document_command.hpp"
 #include "conduit/app/application.hpp"
 #include "conduit/core/log.hpp"
 
@@ -66,6 +68,8 @@ void add_serve_command(CLI::App& app, ServeFlags& flags) {
                   "Take the client address and scheme from X-Forwarded-For/-Proto");
   serve->add_flag("--quiet", flags.quiet, "Do not log one line per request");
   serve->add_flag("--no-gzip", flags.no_gzip, "Do not compress responses");
+  serve->add_flag("--docs", o.serve_docs,
+                  "Serve the OpenAPI document at /openapi.json and the docs page at /docs");
   serve->add_option("--log-level", flags.log_level, "debug, info, warn, error or off")
       ->capture_default_str();
   auto ms = [](std::chrono::milliseconds& target) {
@@ -145,6 +149,8 @@ int run(int argc, char** argv, const ApplicationSpec& spec) {
   app::detail::add_db_command(app, db_flags);
   app::detail::AuthFlags auth_flags;
   app::detail::add_auth_command(app, auth_flags);
+  app::detail::DocumentFlags document_flags;
+  app::detail::add_document_command(app, document_flags);
   auto is_command = [&app](const char* name) {
     for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
       if (sub->get_name() == name) return true;
@@ -169,6 +175,9 @@ int run(int argc, char** argv, const ApplicationSpec& spec) {
   if (app.got_subcommand("serve")) return serve(spec, serve_flags);
   if (app.got_subcommand("db")) return app::detail::run_db_command(app, spec, db_flags);
   if (app.got_subcommand("auth")) return app::detail::run_auth_command(app, spec, auth_flags);
+  if (app.got_subcommand("document")) {
+    return app::detail::run_document_command(app, spec, document_flags);
+  }
   return fail("no command given (run '" + spec.name + " --help' for usage)");
 }
 

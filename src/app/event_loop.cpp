@@ -1,6 +1,8 @@
 // Implementation of conduit::app::detail::EventLoop.
 #include "app/event_loop.hpp"
 
+#include "app/openapi_document.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/v6_only.hpp>
@@ -123,6 +125,7 @@ void EventLoop::run(std::function<void(std::string)> on_ready) {
         entry_point_ = channel_->entry_point();
         if (!entry_point_) throw std::runtime_error("entry_point() returned no controller");
         entry_point_->did_add_to_channel();
+        if (options_.serve_docs) entry_point_ = with_docs(entry_point_, spec_.name);
         channel_->will_start_receiving_requests();
       },
       [this, on_ready](std::exception_ptr error) {

@@ -84,4 +84,6 @@ Task<Response> Controller::receive(Request& request) {
   co_return std::move(*outcome);
 }
 
+std::vector<ApiOperation> Controller::api_operations() const { return {}; }
+
 }  // namespace conduit

@@ -57,8 +57,16 @@ void ResourceController::will_decode_request_body(Request&) {}
 
 void ResourceController::did_decode_request_body(Request&, DecodedBody&) {}
 
+std::vector<ApiOperation> ResourceController::api_operations() const {
+  std::vector<ApiOperation> out;
+  out.reserve(operations_.size());
+  for (const Operation& entry : operations_) out.push_back(entry.api);
+  return out;
+}
+
 std::size_t ResourceController::add_operation(Operation entry, unsigned body_formats) {
   entry.method = upper(entry.method);
+  entry.api.method = entry.method;
   for (std::size_t i = 0; i < operations_.size(); ++i) {
     const Operation& existing = operations_[i];
     if (existing.method == entry.method && existing.path_variables == entry.path_variables) {

@@ -339,6 +339,46 @@ Controller& Router::route(std::string_view pattern) {
   return head;
 }
 
+std::vector<Router::RouteEntry> Router::routes() const {
+  std::vector<RouteEntry> out;
+  for (const Impl::Route& route : impl_->routes) {
+    RouteEntry entry;
+    entry.pattern = route.pattern;
+    entry.chain = route.chain.get();
+    for (const detail::RouteSpec& spec : route.specs) {
+      RoutePath path;
+      for (const std::string& segment : impl_->base) path.path += "/" + segment;
+      int unnamed = 0;
+      for (const detail::RouteSegment& segment : spec.segments) {
+        using Kind = detail::RouteSegment::Kind;
+        switch (segment.kind) {
+          case Kind::literal:
+            path.path += "/" + segment.text;
+            break;
+          case Kind::variable:
+            path.path += "/{" + segment.text + "}";
+            path.variables.push_back(segment.text);
+            break;
+          case Kind::regex: {
+            std::string name = "segment" + std::to_string(++unnamed);
+            path.path += "/{" + name + "}";
+            path.unnamed.push_back(std::move(name));
+            break;
+          }
+          case Kind::rest:
+            path.path += "/{path}";
+            path.unnamed.emplace_back("path");
+            break;
+        }
+      }
+      if (path.path.empty()) path.path = "/";
+      entry.paths.push_back(std::move(path));
+    }
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
 std::string Router::base_path() const {
   std::string path;
   for (const std::string& segment : impl_->base) path.append("/").append(segment);

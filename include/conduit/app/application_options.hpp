@@ -45,6 +45,9 @@ struct ApplicationOptions {
   bool log_requests = true;
   // gzip compressible responses when the client accepts it.
   bool compress_responses = true;
+  // Serve the OpenAPI document at GET /openapi.json and the docs page at GET /docs (`serve
+  // --docs`). Off by default: an API's shape is not published unless asked for.
+  bool serve_docs = false;
   ServerLimits limits;
   // Free-form values for the application (Conduit's `context`).
   std::map<std::string, std::string> context;

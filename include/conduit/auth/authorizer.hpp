@@ -56,6 +56,8 @@ class Authorizer : public Controller {
 
   explicit Authorizer(Policy policy);
   Task<Outcome> handle(Request& request) override;
+  // What it checks, for the OpenAPI document's security requirements.
+  const Policy& policy() const noexcept { return policy_; }
 
  private:
   Policy policy_;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "conduit/core/task.hpp"
+#include "conduit/http/api_description.hpp"
 #include "conduit/http/cors_policy.hpp"
 #include "conduit/http/request.hpp"
 #include "conduit/http/response.hpp"
@@ -80,6 +81,10 @@ class Controller {
   // Called by the router for the chain behind each route; ResourceController checks its
   // operations against the route's variables here. Overrides must call the base.
   virtual void did_attach_to_route(const RouteInfo& route);
+
+  // What this controller answers, for the OpenAPI document (api_description.hpp): its
+  // operations on the route it ends. Default: none (the route is left out of the document).
+  virtual std::vector<ApiOperation> api_operations() const;
 
   // A hook to adjust every response this controller produces.
   virtual void will_send_response(const Request& request, Response& response);

@@ -128,6 +128,46 @@ constexpr bool check_operation_parameters() {
 template <class... Args>
 struct ArgList {};
 
+// Adds what one operation parameter means to the operation's OpenAPI description.
+template <class Arg>
+void describe_arg(ApiOperation& op) {
+  using A = std::remove_cvref_t<Arg>;
+  constexpr ArgKind kind = ArgOf<Arg>::kind;
+  if constexpr (kind == ArgKind::path || kind == ArgKind::query || kind == ArgKind::header) {
+    using T = typename A::value_type;
+    using Bound = typename StripOptional<T>::type;
+    ApiParameter parameter;
+    parameter.name = std::string(A::name);
+    parameter.location = kind == ArgKind::path    ? "path"
+                         : kind == ArgKind::query ? "query"
+                                                  : "header";
+    // An absent bool query is false; an optional is absent; everything else is required.
+    parameter.required =
+        kind == ArgKind::path ||
+        (!IsOptional<T>::value && !(kind == ArgKind::query && std::same_as<T, bool>));
+    parameter.schema = api_schema<Bound>(op.components);
+    op.parameters.push_back(std::move(parameter));
+  } else if constexpr (kind == ArgKind::body) {
+    using T = typename A::value_type;
+    using Bound = typename StripOptional<T>::type;
+    op.has_body = true;
+    op.body_required = !IsOptional<T>::value;
+    if constexpr (std::same_as<Bound, Parameters>) {
+      op.body_content_types = {"application/x-www-form-urlencoded"};
+      op.body_schema.kind = ApiSchema::Kind::object;
+    } else if constexpr (std::same_as<Bound, Multipart>) {
+      op.body_content_types = {"multipart/form-data"};
+      op.body_schema.kind = ApiSchema::Kind::object;
+    } else if constexpr (std::same_as<Bound, std::string>) {
+      op.body_content_types = {"text/plain"};
+      op.body_schema.kind = ApiSchema::Kind::string;
+    } else {
+      op.body_content_types = {"application/json"};
+      op.body_schema = api_schema<Bound>(op.components);
+    }
+  }
+}
+
 // What a registered callable looks like; `valid` is false for anything unsupported.
 template <class F>
 struct OperationSignature {
@@ -207,6 +247,8 @@ class ResourceController : public Controller {
   ~ResourceController() override;
 
   Task<Outcome> handle(Request& request) override;
+  // The registered operations, for the OpenAPI document.
+  std::vector<ApiOperation> api_operations() const override;
   // Checks every operation's path variables against the route; see the header comment.
   void did_attach_to_route(const RouteInfo& route) override;
 
@@ -239,7 +281,26 @@ class ResourceController : public Controller {
     // "scope":"<the scopes, space-separated>"}; without an authorizer in front the
     // operation answers 500 and logs the mistake once.
     OperationHandle& scopes(std::vector<std::string> required) {
+      controller_->operations_[index_].api.scopes = required;
       controller_->operations_[index_].scopes = std::move(required);
+      return *this;
+    }
+    // One line for the OpenAPI document: get<&C::list>().summary("All heroes").
+    OperationHandle& summary(std::string text) {
+      controller_->operations_[index_].api.summary = std::move(text);
+      return *this;
+    }
+    OperationHandle& description(std::string text) {
+      controller_->operations_[index_].api.description = std::move(text);
+      return *this;
+    }
+    // What a successful answer carries, for the document: .returns<std::vector<Hero>>().
+    template <class T>
+    OperationHandle& returns(int status = 200) {
+      auto& api = controller_->operations_[index_].api;
+      api.success_status = status;
+      api.response_schema = api_schema<T>(api.components);
+      api.has_response_schema = true;
       return *this;
     }
 
@@ -308,6 +369,8 @@ class ResourceController : public Controller {
     Invoker invoke;
     // Scopes an authorizer in front must have granted (all of them); see scope_grant.hpp.
     std::vector<std::string> scopes;
+    // What the OpenAPI document says about it.
+    ApiOperation api;
     // Whether the missing-authorizer error was logged (once per operation); a diagnostic,
     // not part of the operation's meaning, so it may change on a const table.
     mutable bool reported_missing_grant = false;
@@ -341,6 +404,10 @@ std::size_t ResourceController::add(std::string_view method, std::string_view na
   entry.method = std::string(method);
   entry.path_variables.assign(variables.begin(), variables.end());
   entry.name = std::string(name);
+  entry.api.method = entry.method;
+  entry.api.path_variables = entry.path_variables;
+  entry.api.name = entry.name;
+  (detail::describe_arg<Args>(entry.api), ...);
   entry.invoke = [call = std::move(call)](Request& request, DecodedBody& body) {
     return http::detail::invoke_operation<Args...>(request, body, call,
                                              std::index_sequence_for<Args...>{});

@@ -39,6 +39,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "conduit/http/controller.hpp"
 
@@ -60,6 +61,22 @@ class Router : public Controller {
 
   // The base path as "/api/v1" ("/" when there is none).
   std::string base_path() const;
+
+  // One path a route can match, for the OpenAPI document: "/api/heroes/{id}" with the
+  // variables it binds ({"id"}); a regex segment without a name is "{segmentN}" and the
+  // rest matcher "*" is "{path}" (both listed in `unnamed`).
+  struct RoutePath {
+    std::string path;
+    std::vector<std::string> variables;  // in path order
+    std::vector<std::string> unnamed;
+  };
+  struct RouteEntry {
+    std::string pattern;
+    std::vector<RoutePath> paths;  // one per optional part, shortest first
+    const Controller* chain = nullptr;
+  };
+  // Every route, in declaration order; the chains are owned by the router.
+  std::vector<RouteEntry> routes() const;
 
   // Replaces the 404 sent for unmatched requests. The handler's response is sent as is
   // (no CORS headers are added).

@@ -72,6 +72,7 @@
 #include "conduit/db/database.hpp"
 #include "conduit/http/controller.hpp"
 #include "conduit/http/http_error.hpp"
+#include "conduit/orm/model_api.hpp"
 #include "conduit/orm/model_json.hpp"
 #include "conduit/orm/query.hpp"
 
@@ -181,6 +182,56 @@ class ManagedObjectController : public Controller {
 
   const std::string& id_variable() const noexcept { return id_variable_; }
   const ListLimits& list_limits() const noexcept { return limits_; }
+
+  // The five operations, for the OpenAPI document.
+  std::vector<ApiOperation> api_operations() const override {
+    ApiOperation list, create, find, update, remove;
+    auto& c = list.components;
+    auto query = [&](ApiOperation& op, const char* name, ApiSchema schema) {
+      op.parameters.push_back({name, "query", false, std::move(schema)});
+    };
+    list.method = "GET";
+    list.summary = "List " + entity_of<T>().name() + " objects";
+    query(list, "count", api_schema<std::int64_t>(c));
+    query(list, "offset", api_schema<std::int64_t>(c));
+    ApiSchema strings;
+    strings.kind = ApiSchema::Kind::array;
+    strings.items.push_back(api_schema<std::string>(c));
+    query(list, "sortBy", strings);
+    query(list, "pageBy", api_schema<std::string>(c));
+    query(list, "pageAfter", api_schema<std::string>(c));
+    query(list, "pagePrior", api_schema<std::string>(c));
+    list.response_schema = api_schema<std::vector<T>>(c);
+    list.has_response_schema = true;
+    create.method = "POST";
+    create.summary = "Create a " + entity_of<T>().name();
+    create.has_body = create.body_required = true;
+    create.body_content_types = {"application/json"};
+    create.body_schema = api_schema<T>(create.components);
+    create.success_status = 201;
+    create.response_schema = create.body_schema;
+    create.has_response_schema = true;
+    ApiParameter id{id_variable_, "path", true, api_schema<Key>(find.components)};
+    for (ApiOperation* op : {&find, &update, &remove}) {
+      op->path_variables = {id_variable_};
+      op->parameters.push_back(id);
+    }
+    find.method = "GET";
+    find.summary = "Get a " + entity_of<T>().name();
+    find.response_schema = api_schema<T>(find.components);
+    find.has_response_schema = true;
+    update.method = "PUT";
+    update.summary = "Update a " + entity_of<T>().name();
+    update.has_body = update.body_required = true;
+    update.body_content_types = {"application/json"};
+    update.body_schema = api_schema<T>(update.components);
+    update.response_schema = update.body_schema;
+    update.has_response_schema = true;
+    remove.method = "DELETE";
+    remove.summary = "Delete a " + entity_of<T>().name();
+    remove.success_status = 204;
+    return {list, create, find, update, remove};
+  }
 
   Task<Outcome> handle(Request& request) override {
     const std::optional<std::string_view> id_text = request.path_variable(id_variable_);

@@ -47,6 +47,7 @@
 #include "conduit/orm/errors.hpp"
 #include "conduit/orm/field_set.hpp"
 #include "conduit/orm/key.hpp"
+#include "conduit/orm/model_api.hpp"
 #include "conduit/orm/model_json.hpp"
 #include "conduit/orm/relationships.hpp"
 #include "conduit/orm/row.hpp"
