@@ -44,9 +44,7 @@ std::shared_ptr<conduit::Controller> AccountsChannel::entry_point() {
   router->route("/register")
       .link<Authorizer>(Authorizer::basic(auth_))
       .link<RegisterController>(database_, auth_);
-  router->route("/me")
-      .link<Authorizer>(Authorizer::bearer(auth_))
-      .link<MeController>(database_);
+  router->route("/me").link<Authorizer>(Authorizer::bearer(auth_)).link<MeController>(database_);
   router->route("/users/[:id]")
       .link<Authorizer>(Authorizer::bearer(auth_))
       .link<UserController>(database_, auth_);

@@ -105,7 +105,8 @@ conduit::Task<conduit::Response> UserController::update(conduit::Request& reques
   conduit::orm::Query<User> query(*database_);
   query.where(&User::id).equal_to(id.value);
   const std::optional<User> updated = co_await query.update_one(values, changed);
-  if (!updated) co_return conduit::Response::not_found(boost::json::object{{"error", "no such user"}});
+  if (!updated)
+    co_return conduit::Response::not_found(boost::json::object{{"error", "no such user"}});
   co_return conduit::Response::ok(*updated);
 }
 

@@ -109,8 +109,8 @@ TEST_P(AuthFormTest, CodeFlowRedirectsWithCodeAndStateAndTheCodeIsExchangedOnce)
 
 TEST_P(AuthFormTest, ARedirectUriAtTheTokenEndpointMustBeTheRegisteredOne) {
   auto code_for_bob = [&] {
-    auto login = post_form("/auth/form",
-                           "response_type=code&client_id=com.conf&username=bob&password=pw");
+    auto login =
+        post_form("/auth/form", "response_type=code&client_id=com.conf&username=bob&password=pw");
     EXPECT_EQ(login.status, 302) << login.body;
     const std::string location = login.header("Location").value_or("");
     return component(location.substr(location.find('?') + 1), "code");

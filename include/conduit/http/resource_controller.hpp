@@ -410,7 +410,7 @@ std::size_t ResourceController::add(std::string_view method, std::string_view na
   (detail::describe_arg<Args>(entry.api), ...);
   entry.invoke = [call = std::move(call)](Request& request, DecodedBody& body) {
     return http::detail::invoke_operation<Args...>(request, body, call,
-                                             std::index_sequence_for<Args...>{});
+                                                   std::index_sequence_for<Args...>{});
   };
   return add_operation(std::move(entry), body_formats);
 }

@@ -207,7 +207,8 @@ ReadStatus read_value(const boost::json::value& json, V& out) {
   } else if constexpr (value_class == ValueClass::enumeration) {
     const auto* text = json.if_string();
     if (!text) return ReadStatus::bad_option;
-    auto parsed = conduit::http::detail::parse_enum<V>(std::string_view(text->data(), text->size()));
+    auto parsed =
+        conduit::http::detail::parse_enum<V>(std::string_view(text->data(), text->size()));
     if (!parsed) return ReadStatus::bad_option;
     out = *parsed;
   } else if constexpr (value_class == ValueClass::uuid) {
