@@ -1,7 +1,8 @@
 // Drives conduit's OAuth 2.0 endpoints with simple-oauth2, a widely used client library
 // that knows nothing of conduit, so the wire format is checked by someone else's code:
 // password grant, refresh, client_credentials, authorization code with state and PKCE
-// (S256), revocation (RFC 7009), and a bearer-protected call with each token.
+// (S256), revocation (RFC 7009), a bearer-protected call with each token, and a client
+// added by the `auth add-client` command while the server runs.
 //
 // Usage: node flows.mjs APP_BINARY MIGRATIONS_DIR WORK_DIR [DATABASE_URL]
 // Starts the application binary itself (db upgrade, auth add-client, serve --port 0) on a
@@ -122,6 +123,13 @@ try {
   const clientToken = await clientCredentials.getToken({ scope: 'notes' });
   assert.equal(clientToken.token.token_type, 'bearer');
   assert.equal(clientToken.token.refresh_token, undefined);
+
+  step('a client added by `auth add-client` while the server runs is accepted at once');
+  command('auth', 'add-client', '--id', 'com.example.late', '--secret', 'late-secret',
+    '--allowed-scopes', 'notes');
+  const late = new ClientCredentials({ client: { id: 'com.example.late', secret: 'late-secret' }, auth });
+  const lateToken = await late.getToken({ scope: 'notes' });
+  assert.equal(lateToken.token.scope, 'notes');
 
   step('authorization code with state and PKCE S256 (public client)');
   const verifier = randomBytes(32).toString('base64url');
