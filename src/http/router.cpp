@@ -345,12 +345,12 @@ std::vector<Router::RouteEntry> Router::routes() const {
     RouteEntry entry;
     entry.pattern = route.pattern;
     entry.chain = route.chain.get();
-    for (const detail::RouteSpec& spec : route.specs) {
+    for (const http::detail::RouteSpec& spec : route.specs) {
       RoutePath path;
       for (const std::string& segment : impl_->base) path.path += "/" + segment;
       int unnamed = 0;
-      for (const detail::RouteSegment& segment : spec.segments) {
-        using Kind = detail::RouteSegment::Kind;
+      for (const http::detail::RouteSegment& segment : spec.segments) {
+        using Kind = http::detail::RouteSegment::Kind;
         switch (segment.kind) {
           case Kind::literal:
             path.path += "/" + segment.text;

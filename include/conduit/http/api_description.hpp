@@ -73,15 +73,11 @@ struct ApiOperation {
   ApiComponents components;
 };
 
-namespace detail {
-template <class T>
-struct ApiIsVector : std::false_type {};
-template <class T, class A>
-struct ApiIsVector<std::vector<T, A>> : std::true_type {};
-template <class T>
-struct ApiIsOptional : std::false_type {};
-template <class T>
-struct ApiIsOptional<std::optional<T>> : std::true_type {};
+namespace http::detail {
+// The one set of traits (core's type_traits.hpp).
+using conduit::detail::IsOptional;
+using conduit::detail::IsSysTime;
+using conduit::detail::IsVector;
 
 // "Hero" for heroes::Hero, from the compiler's signature.
 template <class T>
@@ -104,7 +100,7 @@ std::string api_type_name() {
   }
   return out;
 }
-}  // namespace detail
+}  // namespace http::detail
 
 template <class T, class Enable = void>
 struct ApiSchemaOf {
@@ -130,7 +126,7 @@ ApiSchema ApiSchemaOf<T, Enable>::make(ApiComponents& components) {
   } else if constexpr (std::floating_point<T>) {
     s.kind = K::number;
     s.format = sizeof(T) > 4 ? "double" : "float";
-  } else if constexpr (detail::IsSysTime<T>::value) {
+  } else if constexpr (http::detail::IsSysTime<T>::value) {
     s.kind = K::string;
     s.format = "date-time";
   } else if constexpr (std::is_enum_v<T>) {
@@ -139,14 +135,14 @@ ApiSchema ApiSchemaOf<T, Enable>::make(ApiComponents& components) {
       boost::mp11::mp_for_each<boost::describe::describe_enumerators<T>>(
           [&](auto e) { s.enum_values.emplace_back(e.name); });
     }
-  } else if constexpr (detail::ApiIsOptional<T>::value) {
+  } else if constexpr (http::detail::IsOptional<T>::value) {
     s = api_schema<typename T::value_type>(components);
     s.nullable = true;
-  } else if constexpr (detail::ApiIsVector<T>::value) {
+  } else if constexpr (http::detail::IsVector<T>::value) {
     s.kind = K::array;
     s.items.push_back(api_schema<typename T::value_type>(components));
   } else if constexpr (std::is_class_v<T> && boost::describe::has_describe_members<T>::value) {
-    const std::string name = detail::api_type_name<T>();
+    const std::string name = http::detail::api_type_name<T>();
     s.kind = K::ref;
     s.ref = name;
     if (!components.contains(name)) {
@@ -159,7 +155,8 @@ ApiSchema ApiSchemaOf<T, Enable>::make(ApiComponents& components) {
         using M = std::remove_cvref_t<decltype(std::declval<T&>().*member.pointer)>;
         object.property_names.emplace_back(member.name);
         object.properties.push_back(api_schema<M>(components));
-        if constexpr (!detail::ApiIsOptional<M>::value) object.required.emplace_back(member.name);
+        if constexpr (!http::detail::IsOptional<M>::value)
+          object.required.emplace_back(member.name);
       });
       components[name] = std::move(object);
     }

@@ -407,7 +407,7 @@ std::size_t ResourceController::add(std::string_view method, std::string_view na
   entry.api.method = entry.method;
   entry.api.path_variables = entry.path_variables;
   entry.api.name = entry.name;
-  (detail::describe_arg<Args>(entry.api), ...);
+  (http::detail::describe_arg<Args>(entry.api), ...);
   entry.invoke = [call = std::move(call)](Request& request, DecodedBody& body) {
     return http::detail::invoke_operation<Args...>(request, body, call,
                                                    std::index_sequence_for<Args...>{});
