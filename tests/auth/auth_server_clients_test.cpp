@@ -142,6 +142,12 @@ TEST_P(ClientsTest, ClientAddedThroughOneServerIsAcceptedByAnotherAtOnce) {
 }
 
 TEST_P(ClientsTest, UnknownClientTakesAboutAsLongAsAWrongSecret) {
+#if defined(__SANITIZE_ADDRESS__)
+  // Under ASan the instrumented statement and bookkeeping code, not the (uninstrumented)
+  // OpenSSL hash, dominates and varies by several times between runs; the Release build
+  // checks the timing.
+  GTEST_SKIP() << "timing comparison not meaningful under the sanitizers";
+#endif
   // Enough rounds that the hash dominates a statement's time.
   AuthServerOptions slow = options();
   slow.hashing.rounds = 100'000;
