@@ -9,10 +9,12 @@
 #   scripts/pg-test-cluster.sh status    exit 0 when the server accepts connections
 #
 # Environment:
-#   CONDUIT_PG_TEST_PORT  TCP port on 127.0.0.1 (default 54329)
+#   CONDUIT_PG_TEST_PORT  TCP port on 127.0.0.1 (default 25329)
 #   CONDUIT_PG_TEST_DIR   directory of the cluster (default ${TMPDIR:-/tmp}/conduit-pg-test-<port>)
 #   PG_BIN                PostgreSQL server binaries (default: newest /usr/lib/postgresql/*/bin,
 #                         15 when present)
+#   CONDUIT_PG_TEST_OWNER the build directory that owns the cluster (written to <dir>/owner,
+#                         so that scripts/pg-test-port.sh keeps this port for that tree only)
 #   CONDUIT_PG_TEST_SSL   1: TLS on, with a self-signed certificate for 127.0.0.1 in
 #                         <dir>/server.crt (clients may verify against it), and a role
 #                         conduit_ssl (password conduit_ssl_pw) that may only connect over TLS
@@ -21,7 +23,7 @@
 # as a normal user it runs as that user. Durability is traded for speed (fsync off).
 set -euo pipefail
 
-port="${CONDUIT_PG_TEST_PORT:-54329}"
+port="${CONDUIT_PG_TEST_PORT:-25329}"
 dir="${CONDUIT_PG_TEST_DIR:-${TMPDIR:-/tmp}/conduit-pg-test-${port}}"
 data="${dir}/data"
 role="conduit_test"
@@ -75,8 +77,16 @@ start_cluster() {
   fi
   # A leftover from an interrupted run is ours (same directory): replace it.
   stop_cluster
+  # Something else on the port (another program, or a cluster started by hand): say so and
+  # how to move, rather than postgres' "could not create any TCP/IP sockets".
+  if command -v ss >/dev/null 2>&1 && [[ -n "$(ss -Hltn "sport = :${port}" 2>/dev/null)" ]]; then
+    echo "pg-test-cluster: port ${port} is taken by another program; re-run cmake (it picks" \
+      "a free port: scripts/pg-test-port.sh) or set -DCONDUIT_PG_TEST_PORT=<port>" >&2
+    exit 1
+  fi
   mkdir -p "${dir}"
   chmod 700 "${dir}"
+  if [[ -n "${CONDUIT_PG_TEST_OWNER:-}" ]]; then echo "${CONDUIT_PG_TEST_OWNER}" >"${dir}/owner"; fi
   if [[ "$(id -u)" == 0 ]]; then chown postgres: "${dir}"; fi
 
   local pwfile="${dir}/superuser-password"

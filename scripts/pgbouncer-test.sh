@@ -7,7 +7,7 @@
 #   scripts/pgbouncer-test.sh url     print the postgres:// URL through it (?pgbouncer=true)
 #
 # Environment:
-#   CONDUIT_PG_TEST_PORT         the cluster's port (default 54329)
+#   CONDUIT_PG_TEST_PORT         the cluster's port (default 25329)
 #   CONDUIT_PGBOUNCER_TEST_PORT  PgBouncer's port (default: the cluster's + 1)
 #   PGBOUNCER                    the binary (default: pgbouncer on PATH, else /usr/sbin/pgbouncer)
 #
@@ -16,7 +16,7 @@
 # As root, PgBouncer runs as the `postgres` OS user (it refuses root).
 set -euo pipefail
 
-pg_port="${CONDUIT_PG_TEST_PORT:-54329}"
+pg_port="${CONDUIT_PG_TEST_PORT:-25329}"
 port="${CONDUIT_PGBOUNCER_TEST_PORT:-$((pg_port + 1))}"
 dir="${TMPDIR:-/tmp}/conduit-pgbouncer-test-${port}"
 role="conduit_test"

@@ -13,7 +13,7 @@
 #include "conduit/migration/migration_file.hpp"
 #include "conduit/migration/migrator.hpp"
 #include "conduit/migration/schema_sql.hpp"
-#include "migration/run_blocking.hpp"
+#include "core/internal/run_blocking.hpp"
 
 namespace conduit::migration {
 
@@ -80,7 +80,7 @@ TestDatabase::~TestDatabase() {
       std::error_code ec;
       std::filesystem::remove_all(state_->directory, ec);
     } else {
-      detail::run_blocking(
+      conduit::detail::run_blocking(
           run_statement(state_->server, fmt::format("DROP SCHEMA \"{}\" CASCADE", state_->name)));
     }
   } catch (const std::exception& error) {
@@ -97,9 +97,10 @@ TestDatabase TestDatabase::create(const DatabaseConfiguration& server, const Sou
   state->configuration = server;
   // Every connection of the test's pool starts in the private schema.
   state->configuration.parameters["options"] = "-c search_path=" + state->name;
-  detail::run_blocking(run_statement(server, fmt::format("CREATE SCHEMA \"{}\"", state->name)));
+  conduit::detail::run_blocking(
+      run_statement(server, fmt::format("CREATE SCHEMA \"{}\"", state->name)));
   TestDatabase database(std::move(state));  // from here on the destructor drops the schema
-  detail::run_blocking(fill(database.state_->configuration, source));
+  conduit::detail::run_blocking(fill(database.state_->configuration, source));
   return database;
 }
 
@@ -113,7 +114,7 @@ TestDatabase TestDatabase::create_sqlite(const Source& source) {
   state->configuration.port = 0;
   state->configuration.database_name = state->name;
   TestDatabase database(std::move(state));
-  detail::run_blocking(fill(database.state_->configuration, source));
+  conduit::detail::run_blocking(fill(database.state_->configuration, source));
   return database;
 }
 

@@ -6,6 +6,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <regex>
 #include <sstream>
 
@@ -91,6 +94,71 @@ Matcher timestamp() {
                 R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?)");
             return v && v->is_string() && std::regex_match(std::string(v->get_string()), iso);
           }};
+}
+
+std::optional<std::chrono::system_clock::time_point> parse_timestamp(std::string_view text) {
+  static const std::regex iso(
+      R"((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|([+-])(\d{2}):?(\d{2}))?)");
+  std::match_results<std::string_view::const_iterator> m;
+  if (!std::regex_match(text.begin(), text.end(), m, iso)) return std::nullopt;
+  const auto number = [&](int i) { return std::stoi(m[i].str()); };
+  using namespace std::chrono;
+  const year_month_day date{year(number(1)), month(static_cast<unsigned>(number(2))),
+                            day(static_cast<unsigned>(number(3)))};
+  if (!date.ok() || number(4) > 23 || number(5) > 59 || number(6) > 60) return std::nullopt;
+  sys_time<microseconds> point =
+      sys_days(date) + hours(number(4)) + minutes(number(5)) + seconds(number(6));
+  if (m[7].matched) {
+    std::string digits = m[7].str().substr(0, 6);
+    digits.resize(6, '0');
+    point += microseconds(std::stol(digits));
+  }
+  if (m[9].matched) {  // local time = UTC + offset
+    const auto offset = hours(number(10)) + minutes(number(11));
+    point += m[9].str() == "+" ? -offset : offset;
+  }
+  return time_point_cast<system_clock::duration>(point);
+}
+
+namespace {
+
+std::string iso_utc(std::chrono::system_clock::time_point when) {
+  using namespace std::chrono;
+  const auto micros = time_point_cast<microseconds>(when);
+  const auto days = floor<std::chrono::days>(micros);
+  const year_month_day date{days};
+  const hh_mm_ss time{micros - days};
+  std::string out =
+      fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", static_cast<int>(date.year()),
+                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                  time.hours().count(), time.minutes().count(), time.seconds().count());
+  if (time.subseconds().count() != 0) out += fmt::format(".{:06}", time.subseconds().count());
+  return out + "Z";
+}
+
+Matcher timestamp_in(std::string description,
+                     std::function<bool(std::chrono::system_clock::time_point)> accepts) {
+  return {std::move(description), [accepts = std::move(accepts)](const boost::json::value* v) {
+            if (v == nullptr || !v->is_string()) return false;
+            const auto point = parse_timestamp(std::string_view(v->get_string()));
+            return point && accepts(*point);
+          }};
+}
+
+}  // namespace
+
+Matcher is_after(std::chrono::system_clock::time_point when) {
+  return timestamp_in("<timestamp after " + iso_utc(when) + ">",
+                      [when](auto point) { return point > when; });
+}
+Matcher is_before(std::chrono::system_clock::time_point when) {
+  return timestamp_in("<timestamp before " + iso_utc(when) + ">",
+                      [when](auto point) { return point < when; });
+}
+Matcher is_between(std::chrono::system_clock::time_point from,
+                   std::chrono::system_clock::time_point to) {
+  return timestamp_in("<timestamp between " + iso_utc(from) + " and " + iso_utc(to) + ">",
+                      [from, to](auto point) { return from <= point && point <= to; });
 }
 
 // ---- BodyMatcher -------------------------------------------------------------------

@@ -19,7 +19,7 @@
 #include "conduit/db/database.hpp"
 #include "conduit/migration/test_database.hpp"
 #include "conduit/orm/data_model.hpp"
-#include "test/run_blocking.hpp"
+#include "core/internal/run_blocking.hpp"
 
 namespace conduit::test {
 
@@ -31,6 +31,8 @@ struct HarnessBase::State {
   std::optional<migration::TestDatabase> database;
   fs::path config_copy;
   std::unique_ptr<Application> app;
+  // The PBKDF2 rounds of the application's AuthServer (read at start()).
+  std::optional<int> hash_rounds;
 };
 
 namespace {
@@ -96,6 +98,19 @@ void HarnessBase::start() {
     }
   }
   if (state_->database) config["database"] = state_->database->url();
+  // The rounds the application's AuthServer hashes with (auth::AuthConfiguration's key),
+  // lowered for the tests when asked; add_client must hash the same way.
+  state_->hash_rounds = options.hash_rounds;
+  if (options.hash_rounds) {
+    if (!config["auth"].IsMap()) config["auth"] = YAML::Node(YAML::NodeType::Map);
+    config["auth"]["hash_rounds"] = *options.hash_rounds;
+  } else if (const YAML::Node auth = config["auth"]; auth.IsMap() && auth["hash_rounds"]) {
+    // Not a number ($ENV, a typo): the application's configuration reader reports it.
+    try {
+      state_->hash_rounds = auth["hash_rounds"].as<int>();
+    } catch (const YAML::Exception&) {
+    }
+  }
   {
     std::ofstream out(state_->config_copy);
     out << YAML::Dump(config) << "\n";
@@ -155,11 +170,13 @@ Agent HarnessBase::add_client(const std::string& id, const std::string& secret,
   auth::ClientCredentials credentials{id, std::nullopt};
   if (!secret.empty()) credentials.secret = secret;
   const auto& configuration = state_->database->configuration();
-  detail::run_blocking([&]() -> Task<void> {
+  conduit::detail::run_blocking([&]() -> Task<void> {
     auto database = db::Database::open(configuration);
     std::exception_ptr failure;
     try {
-      auth::AuthServer server(database);
+      auth::AuthServerOptions server_options;
+      if (state_->hash_rounds) server_options.hashing.rounds = *state_->hash_rounds;
+      auth::AuthServer server(database, server_options);
       co_await server.add_client(credentials, redirect_uri, scopes);
     } catch (...) {
       failure = std::current_exception();

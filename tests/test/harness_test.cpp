@@ -12,6 +12,7 @@
 #include <boost/json/parse.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <string>
 
 #include "conduit/app/application_channel.hpp"
@@ -147,6 +148,47 @@ TEST_F(HarnessTest, AFailingExpectationPrintsTheDifference) {
       "$.id: expected <absent>, got 7");
   EXPECT_NONFATAL_FAILURE(EXPECT_TRUE(has_header(reply, "X-Missing", "1")),
                           "expected header X-Missing: 1, got (absent)");
+}
+
+// /user's "created" is 2024-05-01T10:20:30.123Z.
+TEST_F(HarnessTest, TimestampMatchersCompareTimePoints) {
+  using namespace std::chrono;
+  const auto at = [](int h, int m, int s, int ms = 0) {
+    return system_clock::time_point(sys_days(2024y / May / 1) + hours(h) + minutes(m) + seconds(s) +
+                                    milliseconds(ms));
+  };
+  const auto reply = harness_.agent().get("/user");
+  EXPECT_TRUE(has_body(reply, partial({{"created", is_after(at(10, 20, 30))}})));
+  EXPECT_TRUE(has_body(reply, partial({{"created", is_after(at(10, 20, 30, 122))}})));
+  EXPECT_TRUE(has_body(reply, partial({{"created", is_before(at(10, 20, 30, 124))}})));
+  EXPECT_TRUE(has_body(reply, partial({{"created", is_between(at(10, 0, 0), at(11, 0, 0))}})));
+  EXPECT_FALSE(has_body(reply, partial({{"created", is_after(at(10, 20, 30, 123))}})));  // strict
+  EXPECT_FALSE(has_body(reply, partial({{"created", is_before(at(10, 20, 30, 123))}})));
+  EXPECT_FALSE(has_body(reply, partial({{"created", is_before(at(9, 0, 0))}})));
+
+  // A mismatch says which bound, in UTC, and what the body held.
+  EXPECT_NONFATAL_FAILURE(
+      EXPECT_TRUE(has_body(reply, partial({{"created", is_after(at(11, 0, 0, 500))}}))),
+      "$.created: expected <timestamp after 2024-05-01T11:00:00.500000Z>, got "
+      "\"2024-05-01T10:20:30.123Z\"");
+  EXPECT_NONFATAL_FAILURE(
+      EXPECT_TRUE(has_body(reply, partial({{"created", is_before(at(9, 0, 0))}}))),
+      "expected body:\npartial {\n  \"created\": <timestamp before 2024-05-01T09:00:00Z>");
+  // Values that are not timestamps never match, whatever the bound.
+  EXPECT_NONFATAL_FAILURE(EXPECT_TRUE(has_body(reply, partial({{"name", is_after(at(0, 0, 0))}}))),
+                          "$.name: expected <timestamp after 2024-05-01T00:00:00Z>, got \"bob\"");
+  EXPECT_FALSE(has_body(reply, partial({{"id", is_before(at(23, 0, 0))}})));
+  EXPECT_FALSE(has_body(reply, partial({{"missing", is_after(at(0, 0, 0))}})));
+
+  // The forms timestamp() accepts: offsets, no fraction, no zone (UTC); impossible dates not.
+  EXPECT_EQ(parse_timestamp("2024-05-01T12:20:30.123+02:00"), at(10, 20, 30, 123));
+  EXPECT_EQ(parse_timestamp("2024-05-01T07:50:30-0230"), at(10, 20, 30));
+  EXPECT_EQ(parse_timestamp("2024-05-01T10:20:30"), at(10, 20, 30));
+  EXPECT_EQ(parse_timestamp("2024-05-01T10:20:30.1234567Z"),
+            at(10, 20, 30, 123) + microseconds(456));
+  EXPECT_FALSE(parse_timestamp("2024-02-30T10:20:30Z"));
+  EXPECT_FALSE(parse_timestamp("2024-05-01 10:20:30Z"));
+  EXPECT_FALSE(parse_timestamp("yesterday"));
 }
 
 TEST_F(HarnessTest, StartStopAndHooks) {

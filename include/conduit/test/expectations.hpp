@@ -1,5 +1,5 @@
 // Expectations on a TestResponse for GoogleTest (Conduit's expectResponse, hasStatus,
-// hasBody, hasHeaders, partial, isNotPresent, isTimestamp, isInteger, isString).
+// hasBody, hasHeaders, partial, isNotPresent, isTimestamp, isAfter, isBefore, isInteger, isString).
 //
 //   EXPECT_TRUE(has_response(reply, 201, partial({{"id", any_integer()}, {"name", "a"},
 //                                                  {"hashedPassword", absent()}})));
@@ -23,10 +23,12 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -52,6 +54,16 @@ Matcher absent();     // the key is not present (partial objects)
 Matcher timestamp();  // an ISO-8601 date-time string (2024-01-02T03:04:05Z, with or without
                       // fraction, Z or an offset)
 Matcher non_empty_string();
+// A timestamp (as timestamp() reads it; without a zone it is UTC, as conduit writes dates)
+// strictly after / before `when` (Conduit's isAfter/isBefore), or within [from, to].
+// Described with the time point in ISO-8601 UTC: <timestamp after 2024-01-02T03:04:05Z>.
+Matcher is_after(std::chrono::system_clock::time_point when);
+Matcher is_before(std::chrono::system_clock::time_point when);
+Matcher is_between(std::chrono::system_clock::time_point from,
+                   std::chrono::system_clock::time_point to);
+// The time point of an ISO-8601 date-time string (timestamp()'s forms; at most microsecond
+// precision is kept), or nullopt when `text` is not one or names an impossible date.
+std::optional<std::chrono::system_clock::time_point> parse_timestamp(std::string_view text);
 
 class BodyMatcher {
  public:

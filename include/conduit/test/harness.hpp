@@ -21,7 +21,8 @@
 // ApplicationOptions) and after_start.
 //
 // Auth applications: add_client registers an OAuth 2.0 client in the test database (as
-// `conduit auth add-client` does) and returns an Agent with its Basic authorization;
+// `conduit auth add-client` does, hashing with the application's rounds: see
+// HarnessOptions::hash_rounds) and returns an Agent with its Basic authorization;
 // login_user runs the password grant at /auth/token and returns an Agent with the Bearer
 // token.
 //
@@ -53,6 +54,13 @@ struct HarnessOptions {
   // Empty: TEST_DATABASE_URL, then CONDUIT_TEST_DATABASE_URL, then SQLite.
   std::string database_url;
   bool use_database = true;
+  // PBKDF2 rounds for client secrets and passwords. Set (tests use 1: every add_client,
+  // registration and login hashes, at 1000 rounds by default), the harness writes it into
+  // the test configuration as auth.hash_rounds (auth::AuthConfiguration's key, so the
+  // application's AuthServer uses it) and add_client hashes with it. Unset: add_client
+  // uses the configuration's auth.hash_rounds, else AuthServerOptions' default, so that a
+  // client it adds is one the application's AuthServer accepts.
+  std::optional<int> hash_rounds = std::nullopt;
 };
 
 class HarnessBase {
