@@ -1,10 +1,16 @@
 // The accounts example's tests, written with conduit's test harness: the channel served
 // in-process on a fresh database built from migrations/ (SQLite, or PostgreSQL in a private
 // schema when TEST_DATABASE_URL is set), a client added with add_client, users registered
-// and logged in over a real socket.
+// and logged in over a real socket. The tests hash with 1 PBKDF2 round
+// (HarnessOptions::hash_rounds), as Conduit's tests lower hashRounds.
 //
 // Thread-safety: each test has its own harness and database.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
 
 #include "accounts_channel.hpp"
 #include "conduit/test/expectations.hpp"
@@ -22,7 +28,9 @@ class AccountsTest : public ::testing::Test {
   }
 
   TestHarness<accounts::AccountsChannel> harness_{
-      HarnessOptions{ACCOUNTS_DIR "/config.yaml", ACCOUNTS_DIR "/migrations", "", true}};
+      HarnessOptions{.config_path = ACCOUNTS_DIR "/config.yaml",
+                     .migrations = ACCOUNTS_DIR "/migrations",
+                     .hash_rounds = 1}};
   std::optional<Agent> client_;
 };
 
@@ -66,6 +74,24 @@ TEST_F(AccountsTest, ResetDataStartsOverOnAnEmptyDatabase) {
   EXPECT_THROW(harness_.login_user(*client_, "bob", "pw"), std::runtime_error);
   EXPECT_TRUE(
       has_status(client_->post("/register", {{"username", "bob"}, {"password", "pw"}}), 200));
+}
+
+// Without HarnessOptions::hash_rounds, add_client hashes the secret with the rounds the
+// application's configuration sets (auth.hash_rounds), so the application accepts it.
+TEST(AccountsHashRounds, AddClientHashesWithTheConfiguredRounds) {
+  const auto config = std::filesystem::temp_directory_path() /
+                      ("accounts-rounds-" + std::to_string(::getpid()) + ".yaml");
+  std::ofstream(config) << "database: sqlite:unused.db\nauth:\n  hash_rounds: 7\n";
+  {
+    TestHarness<accounts::AccountsChannel> harness(
+        HarnessOptions{.config_path = config, .migrations = ACCOUNTS_DIR "/migrations"});
+    harness.start();
+    const Agent client = harness.add_client("com.accounts.rounds", "kilimanjaro");
+    EXPECT_TRUE(
+        has_status(client.post("/register", {{"username", "bob"}, {"password", "pw"}}), 200));
+    EXPECT_NO_THROW(harness.login_user(client, "bob", "pw"));
+  }
+  std::filesystem::remove(config);
 }
 
 }  // namespace
