@@ -147,8 +147,15 @@ BuildResult build_project(const fs::path& directory, const std::string& name, bo
     }
   }
   // Only the application's target: the project's tests build with `cmake --build build`.
-  // CMake and the generator decide what is out of date; an up-to-date build is a no-op.
-  if (run_logged({"cmake", "--build", build.string(), "--target", name}, log, verbose) != 0) {
+  // The generator decides what is out of date (and re-runs CMake itself when a CMakeLists.txt
+  // changed); an up-to-date build is a no-op. A Ninja tree is driven by ninja directly:
+  // `cmake --build` only starts ninja, after a CMake start-up of its own (about 0.1 s of CPU
+  // and 0.3 s on a loaded machine, paid on every `conduit serve`).
+  std::vector<std::string> build_command = {"cmake", "--build", build.string(), "--target", name};
+  if (fs::is_regular_file(build / "build.ninja", ec) && have_program("ninja")) {
+    build_command = {"ninja", "-C", build.string(), name};
+  }
+  if (run_logged(build_command, log, verbose) != 0) {
     std::fprintf(stderr, "*** building %s failed (cmake --build build --target %s)\n", name.c_str(),
                  name.c_str());
     if (!verbose) print_failure(log);

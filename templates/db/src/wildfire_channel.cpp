@@ -1,7 +1,6 @@
 // The application's configuration, database and routes.
 #include "wildfire_channel.hpp"
 
-#include "conduit/config/configuration.hpp"
 #include "conduit/db/database.hpp"
 #include "conduit/http/router.hpp"
 #include "model.hpp"
@@ -9,7 +8,7 @@
 namespace wildfire {
 
 conduit::Task<void> WildfireChannel::prepare() {
-  config_ = conduit::load_config<WildfireConfiguration>(options().config_path);
+  config_ = load_configuration(options().config_path);
   // The tables come from migrations/ (`conduit db upgrade`), not from start-up; connections
   // open on first use.
   database_ = conduit::db::Database::open(config_.database);

@@ -1,10 +1,12 @@
 // wildfire's configuration file, declared once: config.yaml (and heroku.yaml) map onto
-// this struct; the channel's prepare() loads it with conduit::load_config.
+// this struct; the channel's prepare() loads it with load_configuration.
 //
 // Thread-safety: plain values.
 #pragma once
 
 #include <boost/describe.hpp>
+
+#include <string>
 
 #include "conduit/config/database_configuration.hpp"
 
@@ -15,5 +17,10 @@ struct WildfireConfiguration {
   conduit::DatabaseConfiguration database;
 };
 BOOST_DESCRIBE_STRUCT(WildfireConfiguration, (), (database))
+
+// conduit::load_config<WildfireConfiguration>(path), compiled in wildfire_configuration.cpp:
+// decoding instantiates conduit's configuration reader for the struct (about a second of
+// compile time), which the channel, the file edited most, then does not pay on each edit.
+WildfireConfiguration load_configuration(const std::string& path);
 
 }  // namespace wildfire
