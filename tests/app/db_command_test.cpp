@@ -133,6 +133,21 @@ TEST_F(DbCommandTest, UpgradeAppliesOnceThenReportsCurrentOnSqlite) {
   EXPECT_NE(listed.out.find("00000001 | 20"), std::string::npos) << listed.out;  // its date
 }
 
+// A statement that fails inside `db upgrade` is one line and exit 1. The error is thrown
+// from a coroutine's catch handler: a linker that breaks that path (Debian 12's lld 14 did:
+// std::terminate, exit 134) must not be the one conduit_add_application picks.
+TEST_F(DbCommandTest, AFailingStatementOnSqliteIsOneLineNotAnAbort) {
+  write("migrations/00000001_broken.migration.yaml",
+        "operations:\n"
+        "  - sql: \"UPDATE no_such_table SET x = 1\"\n");
+  auto failed = heroes({"db", "upgrade", "--connect", sqlite_url(), "--migration-directory",
+                        (dir_ / "migrations").string()});
+  EXPECT_EQ(failed.status, 1) << failed.out << failed.err;
+  EXPECT_NE(failed.err.find("00000001_broken.migration.yaml"), std::string::npos) << failed.err;
+  EXPECT_NE(failed.err.find("no_such_table"), std::string::npos) << failed.err;
+  EXPECT_EQ(failed.err.find("terminate"), std::string::npos) << failed.err;
+}
+
 TEST_F(DbCommandTest, UpgradeFindsTheDatabaseInTheConfigurationFile) {
   write("app.yaml", "database: " + sqlite_url() + "\n");
   auto result = heroes({"db", "upgrade", "--config-path", "app.yaml", "--migration-directory",
