@@ -42,6 +42,8 @@ BUILD_DIR=$(realpath -m -- "$build_arg")
 DURATION=${2:-5}
 CONNECTIONS=${3:-64}
 SUITE=${SUITE:-pgbouncer}
+HANDOFF=${HANDOFF:-$([[ $SUITE == split ]] && echo 1 || echo 0)}
+HANDOFF_BIN=$BUILD_DIR/bench/pool/conduit_handoff_bench
 POOL_SIZE=${POOL_SIZE:-8}
 REPEAT=${REPEAT:-3}
 WARMUP=${WARMUP:-2}
@@ -241,9 +243,23 @@ for name in "${names[@]}"; do
   forget_pid "${PID[$name]}"
 done
 
-python3 - "$OUT" <<'EOF'
+HANDOFF_OUT=$WORK/handoff.json
+echo '{}' >"$HANDOFF_OUT"
+if [[ $HANDOFF == 1 ]]; then
+  if [[ -x $HANDOFF_BIN ]]; then
+    note "cross-loop handoff (conduit_handoff_bench, cores $SERVER_CORE,$CLIENT_CORE)"
+    HANDOFF_CORES=$SERVER_CORE,$CLIENT_CORE timeout 300 "$HANDOFF_BIN" --benchmark_repetitions=3 \
+      --benchmark_min_time=1 --benchmark_report_aggregates_only=true --benchmark_format=json \
+      >"$HANDOFF_OUT" 2>"$WORK/handoff.err" || note "conduit_handoff_bench failed: $(tail -n 3 "$WORK/handoff.err")"
+  else
+    note "no $HANDOFF_BIN (Google Benchmark missing?): handoff skipped"
+  fi
+fi
+
+python3 - "$OUT" "$HANDOFF_OUT" <<'EOF'
 import json, sys
 runs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+handoff = json.load(open(sys.argv[2])).get("benchmarks", [])
 def rps(r): return r["wrk"]["requests"] / (r["wrk"]["duration_us"] / 1e6)
 def us(r, key): return r[key] / r["clk_tck"] * 1e6 / max(r["wrk"]["requests"], 1)
 order, by = [], {}
@@ -269,5 +285,15 @@ for v in order:
 loads = [float(r["loadavg"]) for r in runs]
 print(f"best req/s, lowest p99 and CPU of {len(runs) // max(len(order), 1)} runs each; "
       f"x = against the first variant of the same path; load average {min(loads):.1f}-{max(loads):.1f}")
+medians = [b for b in handoff if b.get("aggregate_name") == "median"]
+if medians:
+    scale = {"ns": 1e-3, "us": 1.0, "ms": 1e3}
+    db = [min(us(r, "server_cpu_ticks") for r in by[v]) for v in order if by[v][0]["path"] == "/db"]
+    print("one hop to another loop and back (median of 3; CPU = both threads):")
+    for b in medians:
+        f = scale.get(b.get("time_unit", "ns"), 1e-3)
+        cpu, wall = b["cpu_time"] * f, b["real_time"] * f
+        rel = f", {cpu / db[0]:.2f}x the CPU of a /db request above" if db else ""
+        print(f"  {b['run_name'].split('/process_time')[0]:<16} CPU {cpu:9.3f} us  wall {wall:9.3f} us{rel}")
 EOF
 note "wrote $OUT"
