@@ -103,8 +103,8 @@ PG_DATABASE=conduit_test
 CLUSTER_STARTED=0
 BOUNCER_STARTED=0
 bench_cleanup_hook() {
-  ((BOUNCER_STARTED)) && "$BOUNCER" stop >/dev/null 2>&1 || true
-  ((CLUSTER_STARTED)) && "$CLUSTER" stop >/dev/null 2>&1 || true
+  if ((BOUNCER_STARTED)); then "$BOUNCER" stop >/dev/null 2>&1 || true; fi
+  if ((CLUSTER_STARTED)); then "$CLUSTER" stop >/dev/null 2>&1 || true; fi
 }
 bench_start_bookkeeping conduit-pool-bench
 
