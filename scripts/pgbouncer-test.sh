@@ -10,6 +10,8 @@
 #   CONDUIT_PG_TEST_PORT         the cluster's port (default 25329)
 #   CONDUIT_PGBOUNCER_TEST_PORT  PgBouncer's port (default: the cluster's + 1)
 #   PGBOUNCER                    the binary (default: pgbouncer on PATH, else /usr/sbin/pgbouncer)
+#   CONDUIT_PGBOUNCER_POOL_SIZE  server connections per database/user (default 3; benches set
+#                                it to the pool size they compare with)
 #
 # Without the binary, start says so and exits 0: the tests then skip with that message
 # (scripts/install-deps.sh installs Debian's pgbouncer; CI always has it).
@@ -22,6 +24,7 @@ dir="${TMPDIR:-/tmp}/conduit-pgbouncer-test-${port}"
 role="conduit_test"
 password="conduit_test_pw"
 database="conduit_test"
+pool_size="${CONDUIT_PGBOUNCER_POOL_SIZE:-3}"
 bin="${PGBOUNCER:-$(command -v pgbouncer || echo /usr/sbin/pgbouncer)}"
 
 as_owner() {
@@ -66,7 +69,7 @@ auth_file = ${dir}/userlist.txt
 pool_mode = transaction
 ; Few server connections for many clients: what a pooler is for, and what makes two
 ; consecutive transactions of one client land on different server connections.
-default_pool_size = 3
+default_pool_size = ${pool_size}
 max_client_conn = 500
 server_tls_sslmode = disable
 logfile = ${dir}/pgbouncer.log

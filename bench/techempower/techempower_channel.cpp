@@ -44,7 +44,7 @@ boost::json::object world_json(const World& world) {
   return boost::json::object{{"id", world.id}, {"randomNumber", world.random_number}};
 }
 
-Task<World> fetch_world(conduit::db::Database& db, int id) {
+Task<World> fetch_world(conduit::db::Executor& db, int id) {
   std::optional<World> world =
       co_await orm::Query<World>(db).where(&World::id).equal_to(id).fetch_one();
   if (!world) throw std::runtime_error("World row " + std::to_string(id) + " is missing");
@@ -69,6 +69,7 @@ std::shared_ptr<conduit::Controller> TechEmpowerChannel::entry_point() {
   router->route("/queries").link_function([this](Request& r) { return multiple_queries(r); });
   router->route("/fortunes").link_function([this](Request& r) { return fortunes(r); });
   router->route("/updates").link_function([this](Request& r) { return updates(r); });
+  router->route("/tx").link_function([this](Request& r) { return transaction(r); });
   return router;
 }
 
@@ -141,6 +142,16 @@ Task<Response> TechEmpowerChannel::updates(Request& request) {
   body.reserve(worlds.size());
   for (const World& world : worlds) body.push_back(world_json(world));
   co_return Response::ok(body);
+}
+
+Task<Response> TechEmpowerChannel::transaction(Request&) {
+  World first;
+  World second;
+  co_await database_->transaction([&](conduit::db::Transaction& tx) -> Task<void> {
+    first = co_await fetch_world(tx, random_number());
+    second = co_await fetch_world(tx, random_number());
+  });
+  co_return Response::ok(boost::json::array{world_json(first), world_json(second)});
 }
 
 }  // namespace techempower

@@ -6,6 +6,8 @@
 //   GET /fortunes            every Fortune plus one added per request, sorted, as HTML
 //   GET /updates?queries=N   N random rows read one by one, given new random numbers and
 //                            written back in one batched UPDATE
+//   GET /tx                  two random rows read in one transaction (not TechEmpower's:
+//                            bench/pool_bench.sh, where a transaction holds a connection)
 //
 // Thread-safety: one instance per event loop, used only by that loop's thread.
 #pragma once
@@ -43,6 +45,7 @@ class TechEmpowerChannel : public conduit::ApplicationChannel {
   conduit::Task<conduit::Response> multiple_queries(conduit::Request& request);
   conduit::Task<conduit::Response> fortunes(conduit::Request& request);
   conduit::Task<conduit::Response> updates(conduit::Request& request);
+  conduit::Task<conduit::Response> transaction(conduit::Request& request);
 
   // A World id or randomNumber: uniform in 1..10000.
   int random_number();

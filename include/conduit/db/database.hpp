@@ -71,6 +71,13 @@ struct DatabaseOptions {
   // (Heroku's essential-0 plan: 20; maxConnectionCount 10 and 2 dynos of one process).
   // Without maxConnectionCount each loop's pool has 2. A value set here is this
   // Database's own count, not split.
+  // Split rather than one pool shared by the loops, measured (bench/pool_bench.sh,
+  // bench/README.md "Split or shared pool"): statements are pipelined, so a loop's share of
+  // 1 or 2 connections serves single-row queries as fast as the whole total would, while a
+  // shared pool would add a hop to the owning loop and back per statement, which cost half
+  // to three times a whole /db request's CPU there. A transaction holds a connection to
+  // itself: when requests use them, give each loop a share of at least 2
+  // (maxConnectionCount >= 2 x loops).
   std::size_t max_connections = 0;
   // Per statement, unless execute() is given its own.
   std::chrono::milliseconds query_timeout{30'000};
