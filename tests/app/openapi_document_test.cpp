@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "conduit/http/file_controller.hpp"
 #include "conduit/http/parameters.hpp"
 #include "conduit/http/resource_controller.hpp"
 #include "conduit/http/router.hpp"
@@ -71,6 +72,14 @@ json::object document(const std::string& version = "3.0.3") {
   router->route("/notes/[:id]").link<NoteController>();
   router->route("/plain").link_function(
       [](conduit::Request&) -> Task<Response> { co_return Response::no_content(); });
+  // A nested router matches the whole path itself: its routes carry their full paths.
+  auto inner = std::make_shared<conduit::Router>("/api/v2");
+  inner->route("/items/:item").link_function([](conduit::Request&) -> Task<Response> {
+    co_return Response::no_content();
+  });
+  inner->route("/notes/[:id]").link<NoteController>();
+  router->route("/v2/*").link(inner);
+  router->route("/files/*").link<conduit::FileController>("public");
   router->did_add_to_channel();
   conduit::app::detail::DocumentOptions options;
   options.openapi_version = version;
@@ -87,11 +96,40 @@ TEST(OpenApiDocument, ExpandsOptionalSegmentsAndSelectsOperationsByPathVariables
   const auto& paths = doc.at("paths").as_object();
   ASSERT_TRUE(paths.contains("/api/notes"));
   ASSERT_TRUE(paths.contains("/api/notes/{id}"));
-  EXPECT_FALSE(paths.contains("/api/plain"));  // a function controller declares nothing
   EXPECT_EQ(paths.at("/api/notes").as_object().size(), 2u);       // get, post
   EXPECT_EQ(paths.at("/api/notes/{id}").as_object().size(), 2u);  // get, put
   EXPECT_EQ(op(doc, "/api/notes", "get").at("operationId"), "NoteController_list");
   EXPECT_EQ(op(doc, "/api/notes", "get").at("tags").as_array().at(0), "NoteController");
+}
+
+// What is known of routes that describe nothing themselves: a function route is a GET with
+// any answer, a file route a GET of bytes; a nested router's routes appear in full.
+TEST(OpenApiDocument, FunctionFileAndNestedRoutes) {
+  auto doc = document();
+  const auto& paths = doc.at("paths").as_object();
+  const auto& plain = op(doc, "/api/plain", "get");
+  EXPECT_EQ(paths.at("/api/plain").as_object().size(), 1u);
+  EXPECT_EQ(plain.at("tags").as_array().at(0), "Functions");
+  EXPECT_FALSE(plain.contains("parameters"));
+  EXPECT_TRUE(plain.at("responses").at("200").at("content").as_object().contains("*/*"));
+
+  EXPECT_FALSE(paths.contains("/api/v2/{path}"));  // the nested router, not its route
+  const auto& item = op(doc, "/api/v2/items/{item}", "get");
+  EXPECT_EQ(json::serialize(item.at("parameters")),
+            R"([{"name":"item","in":"path","required":true,"schema":{"type":"string"}}])");
+  EXPECT_TRUE(item.at("responses").as_object().contains("404"));
+  EXPECT_EQ(paths.at("/api/v2/notes").as_object().size(), 2u);  // get, post
+  EXPECT_EQ(paths.at("/api/v2/notes/{id}").as_object().size(), 2u);
+  // Operation ids stay unique when a controller type is routed twice.
+  EXPECT_EQ(op(doc, "/api/v2/notes", "get").at("operationId"), "NoteController_list_2");
+
+  const auto& file = op(doc, "/api/files/{path}", "get");
+  EXPECT_EQ(paths.at("/api/files/{path}").as_object().size(), 1u);
+  EXPECT_EQ(file.at("tags").as_array().at(0), "Files");
+  EXPECT_EQ(file.at("parameters").at(0).at("name"), "path");
+  EXPECT_EQ(file.at("responses").at("200").at("content").at("application/octet-stream"),
+            (json::object{{"schema", json::object{{"type", "string"}, {"format", "binary"}}}}));
+  EXPECT_TRUE(file.at("responses").as_object().contains("404"));
 }
 
 TEST(OpenApiDocument, TypesParametersFromBindings) {
