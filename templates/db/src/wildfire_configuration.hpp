@@ -6,6 +6,9 @@
 
 #include <boost/describe.hpp>
 
+#include <optional>
+
+#include "conduit/app/openapi_configuration.hpp"
 #include "conduit/config/database_configuration.hpp"
 
 namespace wildfire {
@@ -13,7 +16,9 @@ namespace wildfire {
 struct WildfireConfiguration {
   // `sqlite:wildfire.db` (config.yaml), or a postgres:// URL (heroku.yaml: $DATABASE_URL).
   conduit::DatabaseConfiguration database;
+  // `openapi: {enabled: true}` serves /openapi.json and /docs (`serve` reads it).
+  std::optional<conduit::OpenApiConfiguration> openapi;
 };
-BOOST_DESCRIBE_STRUCT(WildfireConfiguration, (), (database))
+BOOST_DESCRIBE_STRUCT(WildfireConfiguration, (), (database, openapi))
 
 }  // namespace wildfire

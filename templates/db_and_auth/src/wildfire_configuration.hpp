@@ -11,6 +11,7 @@
 
 #include <optional>
 
+#include "conduit/app/openapi_configuration.hpp"
 #include "conduit/auth/auth_configuration.hpp"
 #include "conduit/config/database_configuration.hpp"
 
@@ -19,7 +20,9 @@ namespace wildfire {
 struct WildfireConfiguration {
   conduit::DatabaseConfiguration database;
   std::optional<conduit::auth::AuthConfiguration> auth;
+  // `openapi: {enabled: true}` serves /openapi.json and /docs (`serve` reads it).
+  std::optional<conduit::OpenApiConfiguration> openapi;
 };
-BOOST_DESCRIBE_STRUCT(WildfireConfiguration, (), (database, auth))
+BOOST_DESCRIBE_STRUCT(WildfireConfiguration, (), (database, auth, openapi))
 
 }  // namespace wildfire
