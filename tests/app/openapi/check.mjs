@@ -72,7 +72,9 @@ assert.ok(heroes.paths['/heroes/{id}'].delete.responses['204']);
 assert.equal(heroes.paths['/heroes/{id}'].delete.responses['204'].content, undefined);
 const hero = heroes.components.schemas.Hero;
 assert.deepEqual(hero.properties.id, {type: 'integer', format: 'int64', readOnly: true});
-assert.deepEqual(hero.properties.name, {type: 'string'});
+// The description and example declared next to the column (hero.hpp).
+assert.deepEqual(hero.properties.name, {type: 'string', description: "The hero's name, unique among heroes",
+                                        example: 'Mr. Incredible'});
 assert.equal(heroes.components.securitySchemes, undefined);
 for (const item of Object.values(heroes.paths)) {
   for (const op of Object.values(item)) assert.equal(op.security, undefined);
