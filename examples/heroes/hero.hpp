@@ -18,7 +18,11 @@ struct Hero {
 
   static constexpr auto table = "heroes";
   static constexpr conduit::orm::Column columns[] = {
-      {.member = "name", .unique = true, .validators = {conduit::orm::length(1, 100)}},
+      {.member = "name",
+       .unique = true,
+       .validators = {conduit::orm::length(1, 100)},
+       .description = "The hero's name, unique among heroes",
+       .example = "Mr. Incredible"},
   };
 };
 BOOST_DESCRIBE_STRUCT(Hero, (), (id, name))

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "conduit/app/openapi_configuration.hpp"
 #include "conduit/config/database_configuration.hpp"
 
 namespace heroes {
@@ -19,7 +20,10 @@ struct HeroesConfig {
   conduit::DatabaseConfiguration database;
   // Directory served under /files/ (relative to the working directory).
   std::optional<std::string> public_directory;
+  // `openapi: {enabled: true}` serves /openapi.json and /docs (read by `serve` itself;
+  // declared here because load_config refuses keys the struct does not have).
+  std::optional<conduit::OpenApiConfiguration> openapi;
 };
-BOOST_DESCRIBE_STRUCT(HeroesConfig, (), (database, public_directory))
+BOOST_DESCRIBE_STRUCT(HeroesConfig, (), (database, public_directory, openapi))
 
 }  // namespace heroes

@@ -21,6 +21,7 @@
 #include "app/auth_command.hpp"
 #include "app/db_command.hpp"
 #include "app/document_command.hpp"
+#include "app/openapi_document.hpp"
 #include "conduit/app/application.hpp"
 #include "conduit/core/log.hpp"
 
@@ -69,7 +70,8 @@ void add_serve_command(CLI::App& app, ServeFlags& flags) {
   serve->add_flag("--quiet", flags.quiet, "Do not log one line per request");
   serve->add_flag("--no-gzip", flags.no_gzip, "Do not compress responses");
   serve->add_flag("--docs", o.serve_docs,
-                  "Serve the OpenAPI document at /openapi.json and the docs page at /docs");
+                  "Serve the OpenAPI document at /openapi.json and the docs page at /docs "
+                  "(as `openapi: {enabled: true}` in the configuration file)");
   serve->add_option("--log-level", flags.log_level, "debug, info, warn, error or off")
       ->capture_default_str();
   auto ms = [](std::chrono::milliseconds& target) {
@@ -127,6 +129,11 @@ int serve(const ApplicationSpec& spec, ServeFlags& flags) {
   std::error_code ec;
   auto absolute = std::filesystem::absolute(o.config_path, ec);
   if (!ec) o.config_path = absolute.string();
+  try {
+    app::detail::apply_openapi_configuration(o);  // `openapi:` in the file; --docs wins
+  } catch (const std::exception& error) {
+    return fail(std::string("cannot start ") + spec.name + ": " + error.what());
+  }
 
   Application application(spec, o);
   try {

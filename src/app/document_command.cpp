@@ -14,6 +14,8 @@
 
 #include "app/db_command.hpp"
 #include "conduit/app/application_channel.hpp"
+#include "conduit/app/application_options.hpp"
+#include "conduit/config/configuration.hpp"
 #include "conduit/http/router.hpp"
 #include "core/internal/current_loop.hpp"
 
@@ -172,17 +174,21 @@ class DocsChannel : public ApplicationChannel {
 // See with_docs().
 class DocsFront : public Controller {
  public:
-  DocsFront(std::shared_ptr<Controller> root, std::string json, std::string page)
-      : root_(std::move(root)), json_(std::move(json)), page_(std::move(page)) {
+  DocsFront(std::shared_ptr<Controller> root, std::string json, std::string page,
+            OpenApiConfiguration where)
+      : root_(std::move(root)),
+        json_(std::move(json)),
+        page_(std::move(page)),
+        where_(std::move(where)) {
     // Like a Router: the chain behind decorates its own answers.
     cors_policy().reset();
   }
   bool dispatches_requests() const noexcept override { return true; }
   Task<Outcome> handle(Request& request) override {
-    if (request.method() == "GET" && request.path() == "/openapi.json") {
+    if (request.method() == "GET" && request.path() == where_.path) {
       co_return Response(200, json_, "application/json");
     }
-    if (request.method() == "GET" && request.path() == "/docs") {
+    if (request.method() == "GET" && request.path() == where_.page) {
       co_return Response::html(200, page_);
     }
     co_return co_await root_->receive(request);
@@ -193,16 +199,28 @@ class DocsFront : public Controller {
   std::shared_ptr<Controller> root_;
   std::string json_;
   std::string page_;
+  OpenApiConfiguration where_;
 };
 
 }  // namespace
 
-std::shared_ptr<Controller> with_docs(std::shared_ptr<Controller> root, const std::string& title) {
+std::shared_ptr<Controller> with_docs(std::shared_ptr<Controller> root, const std::string& title,
+                                      const OpenApiConfiguration& where) {
   DocumentOptions options;
   options.title = title;
   std::string json = boost::json::serialize(build_openapi_document(*root, options));
   std::string page = docs_page_html(json, title);
-  return std::make_shared<DocsFront>(std::move(root), std::move(json), std::move(page));
+  return std::make_shared<DocsFront>(std::move(root), std::move(json), std::move(page), where);
+}
+
+void apply_openapi_configuration(ApplicationOptions& options) {
+  if (!std::filesystem::exists(options.config_path)) return;
+  const ConfigNode document = read_yaml_file(options.config_path);
+  const ConfigNode* node = document.find("openapi");
+  if (!node) return;
+  ConfigContext ctx(options.config_path);
+  options.openapi = ctx.child("openapi").decode<OpenApiConfiguration>(*node);
+  if (options.openapi.enabled) options.serve_docs = true;
 }
 
 std::string docs_page_html(const std::string& document_json, const std::string& title) {

@@ -125,7 +125,8 @@ void EventLoop::run(std::function<void(std::string)> on_ready) {
         entry_point_ = channel_->entry_point();
         if (!entry_point_) throw std::runtime_error("entry_point() returned no controller");
         entry_point_->did_add_to_channel();
-        if (options_.serve_docs) entry_point_ = with_docs(entry_point_, spec_.name);
+        if (options_.serve_docs)
+          entry_point_ = with_docs(entry_point_, spec_.name, options_.openapi);
         channel_->will_start_receiving_requests();
       },
       [this, on_ready](std::exception_ptr error) {

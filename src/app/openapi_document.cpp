@@ -3,6 +3,7 @@
 
 #include <boost/core/demangle.hpp>
 #include <boost/json/array.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
 #include <algorithm>
@@ -15,6 +16,7 @@
 #include "conduit/auth/authorizer.hpp"
 #include "conduit/http/api_description.hpp"
 #include "conduit/http/controller.hpp"
+#include "conduit/http/file_controller.hpp"
 #include "conduit/http/router.hpp"
 
 namespace conduit::app::detail {
@@ -41,7 +43,7 @@ struct Builder {
     using K = ApiSchema::Kind;
     if (s.kind == K::ref) {
       json::object ref{{"$ref", "#/components/schemas/" + s.ref}};
-      if (!s.nullable && !s.read_only) return ref;
+      if (!s.nullable && !s.read_only && s.description.empty()) return ref;
       // Siblings of $ref are ignored in 3.0: wrap it.
       if (s.nullable && v31) {
         out["anyOf"] = json::array{ref, json::object{{"type", "null"}}};
@@ -50,6 +52,7 @@ struct Builder {
         if (s.nullable) out["nullable"] = true;
       }
       if (s.read_only) out["readOnly"] = true;
+      if (!s.description.empty()) out["description"] = s.description;
       return out;
     }
     const char* type = nullptr;
@@ -106,7 +109,21 @@ struct Builder {
     }
     if (s.read_only) out["readOnly"] = true;
     if (!s.description.empty()) out["description"] = s.description;
+    if (!s.example.empty()) out["example"] = example(s);
     return out;
+  }
+
+  // An example written as text, as a value of the schema's type (text when it does not
+  // parse as one: the document stays valid, the mistake visible).
+  static json::value example(const ApiSchema& s) {
+    using K = ApiSchema::Kind;
+    if (s.kind == K::integer || s.kind == K::number || s.kind == K::boolean || s.kind == K::array ||
+        s.kind == K::object || s.kind == K::any) {
+      boost::system::error_code ec;
+      json::value parsed = json::parse(s.example, ec);
+      if (!ec) return parsed;
+    }
+    return json::value(s.example);
   }
 
   static json::object error_response(const char* description) {
@@ -116,6 +133,8 @@ struct Builder {
   }
 
   static std::string tag_of(const Controller& controller) {
+    if (dynamic_cast<const FunctionController*>(&controller)) return "Functions";
+    if (dynamic_cast<const FileController*>(&controller)) return "Files";
     std::string name = boost::core::demangle(typeid(controller).name());
     auto open = name.find('<');
     if (open != std::string::npos) {
@@ -195,9 +214,13 @@ struct Builder {
     json::object responses;
     json::object success{{"description", "Success"}};
     if (op.success_status != 204) {
-      success["content"] = json::object{
-          {"application/json",
-           {{"schema", op.has_response_schema ? schema(op.response_schema) : json::object{}}}}};
+      json::object content;
+      const json::value body_schema =
+          op.has_response_schema ? schema(op.response_schema) : json::object{};
+      if (op.response_content_types.empty())
+        content["application/json"] = {{"schema", body_schema}};
+      for (const auto& type : op.response_content_types) content[type] = {{"schema", body_schema}};
+      success["content"] = std::move(content);
     }
     responses[std::to_string(op.success_status)] = std::move(success);
     // The answers the framework itself gives.
@@ -210,7 +233,8 @@ struct Builder {
     if (security.bearer || !op.scopes.empty()) {
       responses["403"] = error_response("Forbidden: insufficient scope");
     }
-    if (!path.variables.empty()) responses["404"] = error_response("Not found");
+    if (!path.variables.empty() || !path.unnamed.empty())
+      responses["404"] = error_response("Not found");
     responses["405"] = error_response("Method not allowed");
     if (op.method == "POST" || op.method == "PUT") responses["409"] = error_response("Conflict");
     if (op.has_body) {
@@ -331,8 +355,34 @@ struct Builder {
     return out;
   }
 
-  void add_route(const Router::RouteEntry& route) {
-    Security security;
+  // What is known of a route that ends in a function or a FileController, which describe
+  // no operations themselves: a function route as GET with any response (it answers every
+  // method; its answers are its own), a file route as GET with the file's bytes.
+  static std::vector<ApiOperation> implicit_operations(const Controller& c,
+                                                       const std::vector<std::string>& variables) {
+    ApiOperation op;
+    op.method = "GET";
+    op.path_variables = variables;
+    if (dynamic_cast<const FunctionController*>(&c)) {
+      op.description = "A function route: it receives every method; its answers are its own.";
+      op.response_content_types = {"*/*"};
+    } else if (dynamic_cast<const FileController*>(&c)) {
+      op.summary = "A static file";
+      op.response_content_types = {"application/octet-stream"};
+      op.response_schema.kind = ApiSchema::Kind::string;
+      op.response_schema.format = "binary";
+      op.has_response_schema = true;
+    } else {
+      return {};
+    }
+    return {op};
+  }
+
+  // A route's chain, with the security of the chains in front of it (a nested router's
+  // routes inherit the Authorizers linked before the router).
+  void add_route(const Router::RouteEntry& route) { add_route(route, Security{}); }
+  void add_route(const Router::RouteEntry& route, const Security& inherited) {
+    Security security = inherited;
     const Controller* endpoint = route.chain;
     for (const Controller* c = route.chain; c; c = c->next()) {
       endpoint = c;
@@ -348,6 +398,11 @@ struct Builder {
       if (c->dispatches_requests()) break;
     }
     if (!endpoint) return;
+    // A nested router matches the whole request path itself: its routes' paths are full.
+    if (const auto* nested = dynamic_cast<const Router*>(endpoint)) {
+      for (const auto& inner : nested->routes()) add_route(inner, security);
+      return;
+    }
     const std::string tag = tag_of(*endpoint);
     for (const Router::RoutePath& path : route.paths) {
       std::vector<std::string> variables = path.variables;
@@ -355,6 +410,7 @@ struct Builder {
       std::vector<ApiOperation> operations = auth_operations(*endpoint, path);
       const bool is_auth = !operations.empty();
       if (!is_auth) operations = endpoint->api_operations();
+      if (operations.empty()) operations = implicit_operations(*endpoint, variables);
       for (const ApiOperation& op : operations) {
         if (!is_auth && op.path_variables != variables) continue;
         Security effective = security;

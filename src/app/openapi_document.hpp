@@ -14,7 +14,9 @@
 
 namespace conduit {
 class Controller;
-}
+struct ApplicationOptions;
+struct OpenApiConfiguration;
+}  // namespace conduit
 
 namespace conduit::app::detail {
 
@@ -34,9 +36,16 @@ boost::json::object build_openapi_document(const Controller& root, const Documen
 // conduit, else a minimal built-in renderer that says so).
 std::string docs_page_html(const std::string& document_json, const std::string& title);
 
-// The running app's docs (ApplicationOptions::serve_docs, `serve --docs`): a controller in
-// front of `root` that answers GET /openapi.json and GET /docs (the page) and passes every
-// other request to `root` unchanged. The document is built once, here.
-std::shared_ptr<Controller> with_docs(std::shared_ptr<Controller> root, const std::string& title);
+// The running app's docs (ApplicationOptions::serve_docs: `serve --docs` or the
+// configuration's `openapi` key): a controller in front of `root` that answers GET
+// `where.path` (the document) and GET `where.page` (the page) and passes every other
+// request to `root` unchanged. The document is built once, here.
+std::shared_ptr<Controller> with_docs(std::shared_ptr<Controller> root, const std::string& title,
+                                      const OpenApiConfiguration& where);
+
+// Reads the `openapi` key of options.config_path (when the file exists and has one) into
+// options.openapi, and turns options.serve_docs on when it says enabled. Throws ConfigError
+// (file, line, key) for a bad value.
+void apply_openapi_configuration(ApplicationOptions& options);
 
 }  // namespace conduit::app::detail

@@ -220,6 +220,11 @@ void EntityBuilder::add_validator(const Validator& validator) {
   validators_.back().push_back(validator);
 }
 
+void EntityBuilder::describe(std::string_view description, std::string_view example) {
+  entity_.properties_.back().description = description;
+  entity_.properties_.back().example = example;
+}
+
 void EntityBuilder::add_unique_set(std::string_view members) { unique_sets_.push_back(members); }
 
 Entity EntityBuilder::finish() {

@@ -79,6 +79,8 @@ ApiSchema api_model_schema(const Entity& entity, ApiComponents& components) {
       schema.items.push_back(api_model_schema(property.target(), components));
       schema.read_only = true;
     }
+    schema.description = property.description;
+    schema.example = property.example;
     object.property_names.emplace_back(property.name);
     object.properties.push_back(std::move(schema));
   }

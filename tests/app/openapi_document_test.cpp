@@ -16,9 +16,12 @@
 #include <string>
 #include <vector>
 
+#include "conduit/http/file_controller.hpp"
 #include "conduit/http/parameters.hpp"
 #include "conduit/http/resource_controller.hpp"
 #include "conduit/http/router.hpp"
+#include "conduit/orm/model_api.hpp"
+#include "conduit/orm/orm.hpp"
 
 namespace openapi_test {
 
@@ -32,6 +35,22 @@ struct Note {
   std::vector<std::int32_t> ranks;
 };
 BOOST_DESCRIBE_STRUCT(Note, (), (id, text, tag, ranks))
+
+// A model whose fields carry their OpenAPI description and example next to the column.
+struct Planet {
+  std::int64_t id = 0;
+  std::string name;
+  std::int32_t moons = 0;
+  std::optional<double> mass;
+
+  static constexpr auto table = "planets";
+  static constexpr conduit::orm::Column columns[] = {
+      {.member = "name", .description = "The planet's name", .example = "Mars"},
+      {.member = "moons", .description = "Known moons", .example = "2"},
+      {.member = "mass", .example = "not a number"},
+  };
+};
+BOOST_DESCRIBE_STRUCT(Planet, (), (id, name, moons, mass))
 
 using conduit::Body;
 using conduit::Header;
@@ -47,6 +66,7 @@ class NoteController : public conduit::ResourceController {
     get<&NoteController::list>().summary("All notes").returns<std::vector<Note>>();
     get<&NoteController::one>().description("One note").scopes({"notes.read"});
     post<&NoteController::create>().returns<Note>(201);
+    post<&NoteController::planet>();
     put<&NoteController::form>();
   }
   Task<Response> list(Query<"limit", std::int32_t> /*limit*/,
@@ -59,6 +79,9 @@ class NoteController : public conduit::ResourceController {
   }
   Task<Response> one(Path<"id", std::int64_t> /*id*/) { co_return Response::no_content(); }
   Task<Response> create(Body<Note> /*note*/) { co_return Response::no_content(); }
+  Task<Response> planet(Path<"id", std::int64_t> /*id*/, Body<Planet> /*planet*/) {
+    co_return Response::no_content();
+  }
   Task<Response> form(Path<"id", std::int64_t> /*id*/, Body<conduit::Parameters> /*form*/) {
     co_return Response::no_content();
   }
@@ -71,6 +94,14 @@ json::object document(const std::string& version = "3.0.3") {
   router->route("/notes/[:id]").link<NoteController>();
   router->route("/plain").link_function(
       [](conduit::Request&) -> Task<Response> { co_return Response::no_content(); });
+  // A nested router matches the whole path itself: its routes carry their full paths.
+  auto inner = std::make_shared<conduit::Router>("/api/v2");
+  inner->route("/items/:item").link_function([](conduit::Request&) -> Task<Response> {
+    co_return Response::no_content();
+  });
+  inner->route("/notes/[:id]").link<NoteController>();
+  router->route("/v2/*").link(inner);
+  router->route("/files/*").link<conduit::FileController>("public");
   router->did_add_to_channel();
   conduit::app::detail::DocumentOptions options;
   options.openapi_version = version;
@@ -87,11 +118,56 @@ TEST(OpenApiDocument, ExpandsOptionalSegmentsAndSelectsOperationsByPathVariables
   const auto& paths = doc.at("paths").as_object();
   ASSERT_TRUE(paths.contains("/api/notes"));
   ASSERT_TRUE(paths.contains("/api/notes/{id}"));
-  EXPECT_FALSE(paths.contains("/api/plain"));  // a function controller declares nothing
   EXPECT_EQ(paths.at("/api/notes").as_object().size(), 2u);       // get, post
-  EXPECT_EQ(paths.at("/api/notes/{id}").as_object().size(), 2u);  // get, put
+  EXPECT_EQ(paths.at("/api/notes/{id}").as_object().size(), 3u);  // get, put, post
   EXPECT_EQ(op(doc, "/api/notes", "get").at("operationId"), "NoteController_list");
   EXPECT_EQ(op(doc, "/api/notes", "get").at("tags").as_array().at(0), "NoteController");
+}
+
+// What is known of routes that describe nothing themselves: a function route is a GET with
+// any answer, a file route a GET of bytes; a nested router's routes appear in full.
+TEST(OpenApiDocument, FunctionFileAndNestedRoutes) {
+  auto doc = document();
+  const auto& paths = doc.at("paths").as_object();
+  const auto& plain = op(doc, "/api/plain", "get");
+  EXPECT_EQ(paths.at("/api/plain").as_object().size(), 1u);
+  EXPECT_EQ(plain.at("tags").as_array().at(0), "Functions");
+  EXPECT_FALSE(plain.contains("parameters"));
+  EXPECT_TRUE(plain.at("responses").at("200").at("content").as_object().contains("*/*"));
+
+  EXPECT_FALSE(paths.contains("/api/v2/{path}"));  // the nested router, not its route
+  const auto& item = op(doc, "/api/v2/items/{item}", "get");
+  EXPECT_EQ(json::serialize(item.at("parameters")),
+            R"([{"name":"item","in":"path","required":true,"schema":{"type":"string"}}])");
+  EXPECT_TRUE(item.at("responses").as_object().contains("404"));
+  EXPECT_EQ(paths.at("/api/v2/notes").as_object().size(), 2u);  // get, post
+  EXPECT_EQ(paths.at("/api/v2/notes/{id}").as_object().size(), 3u);
+  // Operation ids stay unique when a controller type is routed twice.
+  EXPECT_EQ(op(doc, "/api/v2/notes", "get").at("operationId"), "NoteController_list_2");
+
+  const auto& file = op(doc, "/api/files/{path}", "get");
+  EXPECT_EQ(paths.at("/api/files/{path}").as_object().size(), 1u);
+  EXPECT_EQ(file.at("tags").as_array().at(0), "Files");
+  EXPECT_EQ(file.at("parameters").at(0).at("name"), "path");
+  EXPECT_EQ(file.at("responses").at("200").at("content").at("application/octet-stream"),
+            (json::object{{"schema", json::object{{"type", "string"}, {"format", "binary"}}}}));
+  EXPECT_TRUE(file.at("responses").as_object().contains("404"));
+}
+
+// Column::description and Column::example reach the model's component, the example with
+// the field's JSON type (text where it does not parse as that type).
+TEST(OpenApiDocument, ModelFieldDescriptionsAndExamples) {
+  auto doc = document();
+  const auto& planet = doc.at("components").at("schemas").at("Planet").at("properties");
+  EXPECT_EQ(planet.at("name"),
+            (json::object{
+                {"type", "string"}, {"description", "The planet's name"}, {"example", "Mars"}}));
+  EXPECT_EQ(planet.at("moons"), (json::object{{"type", "integer"},
+                                              {"format", "int32"},
+                                              {"description", "Known moons"},
+                                              {"example", 2}}));
+  EXPECT_EQ(planet.at("mass").at("example"), "not a number");
+  EXPECT_FALSE(planet.at("id").as_object().contains("description"));
 }
 
 TEST(OpenApiDocument, TypesParametersFromBindings) {

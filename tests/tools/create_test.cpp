@@ -74,6 +74,20 @@ class CreateTest : public ::testing::Test {
     EXPECT_EQ(server_->wait_exit(20s), 0) << server_->stderr_text();
     server_.reset();
   }
+  // The project's OpenAPI document (`conduit document`, the built app's own) passes
+  // @apidevtools/swagger-parser and has the expected operations (tests/app/openapi/
+  // validate.mjs: "METHOD /path [body] [param=NAME] [none|SCHEME]").
+  void expect_document(const fs::path& project, const std::vector<std::string>& expectations) {
+    auto document = tool({"document"}, project, 60s);
+    ASSERT_EQ(document.status, 0) << document.err;
+    const fs::path file = dir_ / (project.filename().string() + ".openapi.json");
+    std::ofstream(file) << document.out;
+    std::vector<std::string> argv = {"/usr/bin/env", "node", OPENAPI_NODE_MODULES "/validate.mjs",
+                                     file.string()};
+    argv.insert(argv.end(), expectations.begin(), expectations.end());
+    auto checked = run_command({argv, {}, {}, dir_.path().string()}, 60s);
+    EXPECT_EQ(checked.status, 0) << checked.out << checked.err << document.out;
+  }
   static void replace_in(const fs::path& file, const std::string& from, const std::string& to) {
     std::ifstream in(file);
     std::stringstream text;
@@ -190,6 +204,8 @@ TEST_F(CreateTest, DefaultTemplateBuildsServesAndRebuildsOnDemand) {
       120s);
   EXPECT_EQ(tested.status, 0) << tested.out << tested.err;
 
+  expect_document(project, {"GET /example none"});
+
   auto port = serve(project);
   ASSERT_NE(port, 0);
   EXPECT_EQ(http_request(port, "GET", "/example").body, R"({"key":"value"})");
@@ -240,6 +256,10 @@ TEST_F(CreateTest, DbTemplateMigratesServesAndPassesItsTests) {
       120s);
   EXPECT_EQ(tested.status, 0) << tested.out << tested.err;
 
+  expect_document(project, {"GET /example none", "GET /model none", "POST /model body none",
+                            "GET /model/{id} param=id none", "PUT /model/{id} param=id body none",
+                            "DELETE /model/{id} param=id none"});
+
   auto port = serve(project);
   ASSERT_NE(port, 0);
   EXPECT_EQ(http_request(port, "GET", "/example").body, R"({"key":"value"})");
@@ -277,6 +297,14 @@ TEST_F(CreateTest, DbAndAuthTemplateRegistersLogsInAndPassesItsTests) {
       {{CTEST_PROGRAM, "--test-dir", "build", "--output-on-failure"}, env(), {}, project.string()},
       120s);
   EXPECT_EQ(tested.status, 0) << tested.out << tested.err;
+
+  expect_document(project,
+                  {"POST /auth/token basicAuth", "GET /auth/form", "POST /auth/form",
+                   "POST /auth/revoke", "POST /register body basicAuth", "GET /me oauth2",
+                   "GET /users/{id} param=id oauth2", "PUT /users/{id} param=id body oauth2",
+                   "DELETE /users/{id} param=id oauth2", "GET /example none", "GET /model oauth2",
+                   "POST /model body oauth2", "GET /model/{id} param=id oauth2",
+                   "PUT /model/{id} param=id body oauth2", "DELETE /model/{id} param=id oauth2"});
 
   auto port = serve(project);
   ASSERT_NE(port, 0);

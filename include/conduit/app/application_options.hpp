@@ -11,6 +11,8 @@
 #include <optional>
 #include <string>
 
+#include "conduit/app/openapi_configuration.hpp"
+
 namespace conduit {
 
 // Every size and every wait the server enforces. Each breach gets a JSON error response
@@ -45,9 +47,13 @@ struct ApplicationOptions {
   bool log_requests = true;
   // gzip compressible responses when the client accepts it.
   bool compress_responses = true;
-  // Serve the OpenAPI document at GET /openapi.json and the docs page at GET /docs (`serve
-  // --docs`). Off by default: an API's shape is not published unless asked for.
+  // Serve the OpenAPI document and the docs page (`serve --docs`, or `openapi: {enabled:
+  // true}` in the configuration file). Off by default: an API's shape is not published
+  // unless asked for.
   bool serve_docs = false;
+  // Where they are served (GET /openapi.json and GET /docs unless the configuration file's
+  // `openapi` key says otherwise; conduit/app/openapi_configuration.hpp).
+  OpenApiConfiguration openapi;
   ServerLimits limits;
   // Free-form values for the application (Conduit's `context`).
   std::map<std::string, std::string> context;

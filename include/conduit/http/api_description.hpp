@@ -42,6 +42,9 @@ struct ApiSchema {
   bool nullable = false;
   bool read_only = false;
   std::string description;
+  // An example value as text ("42", "true", "Mr. Incredible"), written with the schema's
+  // type; empty means none.
+  std::string example;
 };
 
 // Named schemas (OpenAPI components) collected while describing operations.
@@ -69,6 +72,8 @@ struct ApiOperation {
   int success_status = 200;
   ApiSchema response_schema;
   bool has_response_schema = false;
+  // The 2xx answer's media types; empty means "application/json".
+  std::vector<std::string> response_content_types;
   std::vector<std::string> scopes;
   ApiComponents components;
 };

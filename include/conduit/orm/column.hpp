@@ -86,6 +86,11 @@ struct Column {
   std::string_view inverse = {};
 
   std::array<Validator, kMaxValidatorsPerColumn> validators = {};
+
+  // For the OpenAPI document: the field's description, and an example value written as
+  // text ("42", "true", "Mr. Incredible"), emitted with the field's JSON type.
+  std::string_view description = {};
+  std::string_view example = {};
 };
 
 struct Table {

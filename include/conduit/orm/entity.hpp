@@ -50,6 +50,9 @@ struct Property {
   // For relationships: the member of the related model on the other side ("" when a
   // BelongsTo has no HasMany/HasOne pointing back).
   std::string_view inverse;
+  // Column::description and Column::example, for the OpenAPI document.
+  std::string_view description;
+  std::string_view example;
 
   bool is_relationship() const noexcept {
     return kind == PropertyKind::belongs_to || kind == PropertyKind::has_many ||
@@ -176,6 +179,8 @@ class EntityBuilder {
                      ValueClass value_class);
   // A rule of the property added last.
   void add_validator(const Validator& validator);
+  // The OpenAPI description and example of the property added last.
+  void describe(std::string_view description, std::string_view example);
   void add_unique_set(std::string_view members);
   // Throws DataModelError for validator literals that do not parse.
   Entity finish();
@@ -232,6 +237,10 @@ void add_member(EntityBuilder& builder) {
         related_model<U>(), member_names<U>[inverse]);
   } else {
     builder.add_transient(name, settings, member_value_class<T, I>());
+  }
+  if constexpr (!column_options<T>[I].description.empty() ||
+                !column_options<T>[I].example.empty()) {
+    builder.describe(column_options<T>[I].description, column_options<T>[I].example);
   }
   add_validators<T, I>(builder);
 }

@@ -6,8 +6,10 @@
 
 #include <boost/describe.hpp>
 
+#include <optional>
 #include <string>
 
+#include "conduit/app/openapi_configuration.hpp"
 #include "conduit/config/database_configuration.hpp"
 
 namespace wildfire {
@@ -15,8 +17,10 @@ namespace wildfire {
 struct WildfireConfiguration {
   // `sqlite:wildfire.db` (config.yaml), or a postgres:// URL (heroku.yaml: $DATABASE_URL).
   conduit::DatabaseConfiguration database;
+  // `openapi: {enabled: true}` serves /openapi.json and /docs (`serve` reads it).
+  std::optional<conduit::OpenApiConfiguration> openapi;
 };
-BOOST_DESCRIBE_STRUCT(WildfireConfiguration, (), (database))
+BOOST_DESCRIBE_STRUCT(WildfireConfiguration, (), (database, openapi))
 
 // conduit::load_config<WildfireConfiguration>(path), compiled in wildfire_configuration.cpp:
 // decoding instantiates conduit's configuration reader for the struct (about a second of

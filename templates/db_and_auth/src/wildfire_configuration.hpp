@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "conduit/app/openapi_configuration.hpp"
 #include "conduit/auth/auth_configuration.hpp"
 #include "conduit/config/database_configuration.hpp"
 
@@ -20,8 +21,10 @@ namespace wildfire {
 struct WildfireConfiguration {
   conduit::DatabaseConfiguration database;
   std::optional<conduit::auth::AuthConfiguration> auth;
+  // `openapi: {enabled: true}` serves /openapi.json and /docs (`serve` reads it).
+  std::optional<conduit::OpenApiConfiguration> openapi;
 };
-BOOST_DESCRIBE_STRUCT(WildfireConfiguration, (), (database, auth))
+BOOST_DESCRIBE_STRUCT(WildfireConfiguration, (), (database, auth, openapi))
 
 // conduit::load_config<WildfireConfiguration>(path), compiled in wildfire_configuration.cpp:
 // decoding instantiates conduit's configuration reader for the struct (about a second of

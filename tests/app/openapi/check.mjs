@@ -3,7 +3,7 @@
 // bodies, responses and security the examples declare, and the docs page renders in
 // headless Chromium (puppeteer-core) showing the operations; docs-page.png is kept.
 import SwaggerParser from '@apidevtools/swagger-parser';
-import {spawn} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -72,7 +72,9 @@ assert.ok(heroes.paths['/heroes/{id}'].delete.responses['204']);
 assert.equal(heroes.paths['/heroes/{id}'].delete.responses['204'].content, undefined);
 const hero = heroes.components.schemas.Hero;
 assert.deepEqual(hero.properties.id, {type: 'integer', format: 'int64', readOnly: true});
-assert.deepEqual(hero.properties.name, {type: 'string'});
+// The description and example declared next to the column (hero.hpp).
+assert.deepEqual(hero.properties.name, {type: 'string', description: "The hero's name, unique among heroes",
+                                        example: 'Mr. Incredible'});
 assert.equal(heroes.components.securitySchemes, undefined);
 for (const item of Object.values(heroes.paths)) {
   for (const op of Object.values(item)) assert.equal(op.security, undefined);
@@ -138,6 +140,36 @@ const plain = start(['serve', '--address', '127.0.0.1', '--threads', '1']);
 children.push(plain.child);
 assert.equal((await fetch((await plain.base) + '/openapi.json')).status, 404);
 plain.child.kill('SIGTERM');
+// The configuration's `openapi` key turns it on, at the paths it names; the defaults stay off.
+const configured = path.join(work, 'heroes', 'openapi.yaml');
+fs.writeFileSync(configured, `database: sqlite:${path.join(work, 'heroes', 'heroes.db')}\n` +
+                 'openapi:\n  enabled: true\n  path: /api.json\n  page: /api-docs\n');
+const keyed = start(['serve', '-c', configured, '--address', '127.0.0.1', '--threads', '1']);
+children.push(keyed.child);
+const keyedBase = await keyed.base;
+const keyedDocument = await (await fetch(keyedBase + '/api.json')).json();
+await SwaggerParser.validate(keyedDocument);
+assert.deepEqual(Object.keys(keyedDocument.paths), Object.keys(heroes.paths));
+assert.match(await (await fetch(keyedBase + '/api-docs')).text(), /<html/);
+assert.equal((await fetch(keyedBase + '/openapi.json')).status, 404);
+keyed.child.kill('SIGTERM');
+const disabled = path.join(work, 'heroes', 'openapi-off.yaml');
+fs.writeFileSync(disabled, `database: sqlite:${path.join(work, 'heroes', 'heroes.db')}\n` +
+                 'openapi:\n  enabled: false\n');
+const off = start(['serve', '-c', disabled, '--address', '127.0.0.1', '--threads', '1']);
+children.push(off.child);
+const offBase = await off.base;
+assert.equal((await fetch(offBase + '/openapi.json')).status, 404);
+assert.equal((await fetch(offBase + '/docs')).status, 404);
+off.child.kill('SIGTERM');
+// A bad value stops the app with the file, line and key.
+const bad = path.join(work, 'heroes', 'openapi-bad.yaml');
+fs.writeFileSync(bad, `database: sqlite:${path.join(work, 'heroes', 'heroes.db')}\n` +
+                 'openapi:\n  enabled: maybe\n');
+const refused = spawnSync(heroesBinary, ['serve', '-c', bad, '--port', '0'],
+                          {cwd: path.join(work, 'heroes'), encoding: 'utf8', timeout: 30000});
+assert.equal(refused.status, 1, refused.stderr);
+assert.match(refused.stderr, /openapi-bad\.yaml:3:\d+: openapi\.enabled: /);
 console.log('served documents: ok');
 
 // ---- the docs page in headless Chromium ----------------------------------------------

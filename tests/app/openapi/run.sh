@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# CTest entry for the OpenAPI checks: installs @apidevtools/swagger-parser and puppeteer-core
-# (pinned by package-lock.json; npm's cache makes reruns offline) into WORK_DIR-node, writes
+# CTest entry for the OpenAPI checks: uses @apidevtools/swagger-parser and puppeteer-core
+# (install.sh, the fixture openapi.node_modules, put them in WORK_DIR-node), writes
 # the heroes and accounts examples' documents with the real binaries (`document`, 3.0 and
 # 3.1, and `document client`), and runs check.mjs: an independent validator, the expected
 # operations, and the docs page rendered in headless Chromium with a screenshot kept at
@@ -14,11 +14,8 @@ heroes=$(realpath "$1") accounts=$(realpath "$2") work=$3 migrations=$(realpath 
 modules="$work-node"
 rm -rf "$work"
 mkdir -p "$modules" "$work"
-cp "$here/package.json" "$here/package-lock.json" "$here/check.mjs" "$modules/"
-if [[ ! -d $modules/node_modules/@apidevtools/swagger-parser ||
-      ! -d $modules/node_modules/puppeteer-core ]]; then
-  (cd "$modules" && PUPPETEER_SKIP_DOWNLOAD=1 timeout 300 npm ci --no-audit --no-fund --loglevel=error)
-fi
+# The fixture openapi.node_modules (install.sh) installed the packages; this is a no-op then.
+bash "$here/install.sh" "$modules"
 # The examples read their configuration from the working directory: give each its own.
 mkdir -p "$work/heroes" "$work/accounts"
 printf 'database: sqlite:%s/heroes/heroes.db\n' "$work" >"$work/heroes/config.yaml"
