@@ -173,7 +173,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 dyno() { # TAG SCHEMA NAME COMMAND [podman run options...]
   local tag=$1 schema=$2 name=$3 command=$4
   shift 4
-  containers+=("$name")
+  pm rm -f -t 0 "$name" >/dev/null 2>&1 || true # left by an interrupted run
   pm run --rm --name "$name" --network host -e PORT="${port:-}" -e DATABASE_URL="$heroku_url" \
     -e PGOPTIONS="-c search_path=$schema" -e DYNO="$name" "$@" "$tag" /bin/sh -c "$command"
 }
@@ -182,7 +182,10 @@ start_web() { # TAG SCHEMA APP -> web_pid, port
   port=$(free_port)
   local command
   command=$(heroku_yml "$3" web)
-  dyno "$1" "$2" "$2-web" "$command" >"$work/$2-web.log" 2>&1 &
+  # exec: the server is the container's PID 1, so podman kill's SIGTERM reaches it (Heroku
+  # signals every process of a dyno; a shell as PID 1 would ignore it).
+  containers+=("$2-web")
+  dyno "$1" "$2" "$2-web" "exec $command" >"$work/$2-web.log" 2>&1 &
   web_pid=$!
   for _ in $(seq 1 600); do
     curl -s -o /dev/null "http://127.0.0.1:$port/" && return 0
@@ -200,7 +203,7 @@ stop_web() { # SCHEMA
   kill -0 "$web_pid" 2>/dev/null && fail "$1: web still running 10 s after SIGTERM"
   wait "$web_pid" && rc=0 || rc=$?
   [[ $rc == 0 ]] || { cat "$work/$1-web.log" >&2; fail "$1: web exited $rc after SIGTERM"; }
-  echo "SIGTERM -> exit 0 in $((($(now_ms) - started))) ms"
+  echo "SIGTERM -> exit 0 in $(($(now_ms) - started)) ms"
 }
 
 release() { # TAG SCHEMA APP
@@ -258,13 +261,15 @@ echo "wrong checksum: the build stops with one line"
 build_image "$work/club" localhost/conduit-test/club --build-arg "CONDUIT_SOURCE_URL=$url" \
   --build-arg "CONDUIT_SOURCE_SHA256=$sha" ||
   { tail -30 "$work/club.build.log" >&2; fail "building the db_and_auth image failed (log: $work/club.build.log)"; }
-kill "$server_pid" && wait "$server_pid" 2>/dev/null || true
+kill "$server_pid"
+wait "$server_pid" 2>/dev/null || true
 server_pid=""
 check_image localhost/conduit-test/club
 
 step "db_and_auth app: release, a one-off auth add-client, web, password grant, protected route, SIGTERM"
 release localhost/conduit-test/club container_auth "$work/club"
 # `heroku run conduit auth add-client ...` on the container stack: a one-off of the web image.
+# shellcheck disable=SC2016 # $DATABASE_URL expands in the container
 (dyno localhost/conduit-test/club container_auth container_auth-oneoff \
   'conduit auth add-client --id com.club.app --secret s3cret --connect $DATABASE_URL') >"$work/oneoff.log" 2>&1 ||
   { cat "$work/oneoff.log" >&2; fail "the one-off auth add-client failed"; }

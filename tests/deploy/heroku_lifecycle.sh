@@ -308,6 +308,7 @@ PY
 
   step "db_and_auth one-off: conduit auth add-client"
   # Single quotes: $DATABASE_URL expands on the dyno (heroku run ... --connect \$DATABASE_URL).
+  # shellcheck disable=SC2016
   (oneoff "$slug" 'conduit auth add-client --id com.club.app --secret s3cret --connect $DATABASE_URL') \
     >"$work/auth_oneoff.log" 2>&1 || { cat "$work/auth_oneoff.log" >&2; fail "the one-off auth add-client failed"; }
   [[ $(psql "$database_url" -tA -c "SELECT count(*) FROM $schema._authclient WHERE id = 'com.club.app'") == 1 ]] ||
