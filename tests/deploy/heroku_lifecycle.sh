@@ -8,7 +8,9 @@
 # and web lines under /bin/sh after .profile.d, the endpoints, a no-op second release, a
 # broken migration's release failing while the old release serves, SIGTERM -> exit 0 within
 # 10 s; node-foreman (nf start, as `heroku local`) running the Procfile's web line with a
-# .env, stopped by SIGINT; finally a second compile with one controller changed, which must hit the cache.
+# .env, stopped by SIGINT; a second compile with one controller changed, which must hit the
+# cache; finally the db_and_auth template through the same lifecycle with a one-off
+# `auth add-client`, a password grant and protected routes (db_and_auth_lifecycle).
 # Usage: heroku_lifecycle.sh CONDUIT_PREFIX WORK_DIR DATABASE_URL
 # Single process (plus the children it starts and stops); bounded by timeouts.
 set -euo pipefail
@@ -265,4 +267,84 @@ grep -q "Stack changed (heroku-24 -> heroku-26)" "$work/build_c.out" || fail "no
 [[ ! -e $work/cache/conduit/ccache ]] || fail "the old stack's ccache survived"
 [[ $(wc -l <"$work/build_c.err") == 1 && $(cat "$work/build_c.err") == " !     CONDUIT_PREFIX="*"no bin/conduit" ]] ||
   fail "the failure was not one clear line: $(cat "$work/build_c.err")"
+
+# ---- db_and_auth: the same lifecycle, plus a one-off `auth add-client` -----------------------
+# A created db_and_auth app through bin/compile and into its own slug; the release; then the
+# one-off dyno `heroku run conduit auth add-client ... --connect \$DATABASE_URL` runs (a
+# /bin/sh -c line in the slug with .profile.d's PATH); the web process; a user registered with
+# that client, a password grant at /auth/token and the bearer-protected routes; SIGTERM.
+oneoff() { # SLUG COMMAND: `heroku run COMMAND` on a dyno of SLUG
+  cd "$1" && exec timeout 60 env -i HOME="$1" PATH=/usr/local/bin:/usr/bin:/bin PORT="$port" \
+    DATABASE_URL="$heroku_url" PGOPTIONS="-c search_path=$schema" DYNO=run.1 \
+    /bin/sh -c ". ./.profile.d/conduit.sh; $2"
+}
+db_and_auth_lifecycle() {
+  step "db_and_auth: conduit create, app.json, bin/compile"
+  (cd "$work" && "$prefix/bin/conduit" create -t db_and_auth club >/dev/null)
+  python3 - "$work/club" <<'PY' || fail "db_and_auth's app.json or heroku.yml is not what Heroku needs"
+import json, sys, yaml
+app = json.load(open(sys.argv[1] + "/app.json"))
+assert app["name"] == "club" and app["addons"] == ["heroku-postgresql"]
+assert app["env"]["AUTH_CLIENT_SECRET"]["generator"] == "secret"
+assert "conduit auth add-client" in app["scripts"]["postdeploy"]
+assert "$DATABASE_URL" in app["scripts"]["postdeploy"]
+assert "db upgrade" in yaml.safe_load(open(sys.argv[1] + "/heroku.yml"))["release"]["command"][0]
+PY
+  cp -r "$work/club" "$work/build_auth"
+  apply_slugignore "$work/build_auth"
+  local auth_ms
+  auth_ms=$(compile "$work/build_auth")
+  mv "$work/build_auth" "$work/app_auth"
+  local slug=$work/app_auth
+  [[ -x $slug/bin/club && -x $slug/bin/conduit ]] || fail "db_and_auth: bin/club or bin/conduit missing"
+  echo "db_and_auth compile: ${auth_ms} ms"
+
+  schema=heroku_lifecycle_auth
+  PGOPTIONS=--client-min-messages=warning psql "$database_url" -q -v ON_ERROR_STOP=1 \
+    -c "DROP SCHEMA IF EXISTS $schema CASCADE" -c "CREATE SCHEMA $schema" >/dev/null
+  step "db_and_auth release: $(procfile_line release "$slug")"
+  (dyno "$slug" release 60) >"$work/auth_release.log" 2>&1 ||
+    { cat "$work/auth_release.log" >&2; fail "db_and_auth release failed"; }
+
+  step "db_and_auth one-off: conduit auth add-client"
+  # Single quotes: $DATABASE_URL expands on the dyno (heroku run ... --connect \$DATABASE_URL).
+  # shellcheck disable=SC2016
+  (oneoff "$slug" 'conduit auth add-client --id com.club.app --secret s3cret --connect $DATABASE_URL') \
+    >"$work/auth_oneoff.log" 2>&1 || { cat "$work/auth_oneoff.log" >&2; fail "the one-off auth add-client failed"; }
+  [[ $(psql "$database_url" -tA -c "SELECT count(*) FROM $schema._authclient WHERE id = 'com.club.app'") == 1 ]] ||
+    fail "the one-off did not store the client in $schema"
+
+  step "db_and_auth web: register, password grant, protected routes"
+  dyno "$slug" web >"$work/auth_web.log" 2>&1 &
+  local auth_pid=$!
+  pids+=("$auth_pid")
+  local base=http://127.0.0.1:$port
+  for _ in $(seq 1 300); do
+    curl -s -o /dev/null "$base/me" && break
+    kill -0 "$auth_pid" 2>/dev/null || { cat "$work/auth_web.log" >&2; fail "db_and_auth web exited"; }
+    sleep 0.1
+  done
+  local registered token me
+  registered=$(curl -s -u com.club.app:s3cret -H 'Content-Type: application/json' \
+    -d '{"username":"bob","password":"pw"}' "$base/register")
+  [[ $registered == *access_token* ]] || fail "POST /register: $registered"
+  [[ $(curl -s -o /dev/null -w '%{http_code}' -u com.club.app:wrong \
+    -d 'grant_type=password&username=bob&password=pw' "$base/auth/token") == 401 ]] ||
+    fail "a wrong client secret was not refused"
+  token=$(curl -s -u com.club.app:s3cret -d 'grant_type=password&username=bob&password=pw' "$base/auth/token" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])') || fail "the password grant"
+  [[ $(curl -s -o /dev/null -w '%{http_code}' "$base/me") == 401 ]] || fail "GET /me without a token is not 401"
+  me=$(curl -sf -H "Authorization: Bearer $token" "$base/me") || fail "GET /me with the token"
+  [[ $me == *'"bob"'* ]] || fail "GET /me: $me"
+  curl -sf -H "Authorization: Bearer $token" "$base/model" >/dev/null || fail "GET /model with the token"
+
+  step "db_and_auth SIGTERM: exit 0 within 10 s"
+  kill -TERM "$auth_pid"
+  for _ in $(seq 1 100); do kill -0 "$auth_pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$auth_pid" 2>/dev/null && fail "db_and_auth web still running 10 s after SIGTERM"
+  local rc
+  wait "$auth_pid" && rc=0 || rc=$?
+  [[ $rc == 0 ]] || { cat "$work/auth_web.log" >&2; fail "db_and_auth web exited $rc after SIGTERM"; }
+}
+db_and_auth_lifecycle
 echo "PASS"

@@ -6,7 +6,8 @@
 // line describes it; the list of templates is whatever directories have one (the
 // db_and_auth template appears by adding its directory). Dotfiles other than .gitignore
 // are not copied (as Conduit), nor a build/ directory left by building a template in place;
-// config.src.yaml is copied to config.yaml as well.
+// config.src.yaml is copied to config.yaml as well. templates/shared (no marker, so not a
+// template) holds the deployment files common to all templates, copied into each project.
 //
 // Where the templates are, in order: $CONDUIT_TEMPLATES_DIR; <tool>/../share/conduit/
 // templates (installed); the source tree's templates/ (the tool run from a build tree).
@@ -152,12 +153,15 @@ bool copied(const fs::path& relative) {
   return true;
 }
 
-void copy_template(const Template& t, const fs::path& destination, const std::string& name) {
+// Copies `source`'s files into `destination` with the placeholders substituted; a file
+// that already exists there is kept when `keep_existing` (the template's own beats shared/).
+void copy_tree(const fs::path& source, const fs::path& destination, const std::string& name,
+               bool keep_existing) {
   const std::string camel = camel_case(name);
   fs::create_directories(destination);
-  for (auto it = fs::recursive_directory_iterator(t.directory);
-       it != fs::recursive_directory_iterator(); ++it) {
-    const fs::path relative = fs::relative(it->path(), t.directory);
+  for (auto it = fs::recursive_directory_iterator(source); it != fs::recursive_directory_iterator();
+       ++it) {
+    const fs::path relative = fs::relative(it->path(), source);
     if (!copied(relative)) {
       if (it->is_directory()) it.disable_recursion_pending();
       continue;
@@ -167,6 +171,7 @@ void copy_template(const Template& t, const fs::path& destination, const std::st
       fs::create_directories(target);
       continue;
     }
+    if (keep_existing && fs::exists(target)) continue;
     std::ifstream in(it->path(), std::ios::binary);
     std::stringstream content;
     content << in.rdbuf();
@@ -184,6 +189,16 @@ void copy_template(const Template& t, const fs::path& destination, const std::st
       config << text;
     }
   }
+}
+
+// The template's files, then the deployment files every template shares (templates/shared:
+// Dockerfile, heroku.yml, app.json, Aptfile, .slugignore) that the template does not
+// replace with its own (db_and_auth has its own app.json, for the postdeploy script).
+void copy_template(const Template& t, const fs::path& destination, const std::string& name) {
+  copy_tree(t.directory, destination, name, false);
+  const fs::path shared = t.directory.parent_path() / "shared";
+  std::error_code ec;
+  if (fs::is_directory(shared, ec)) copy_tree(shared, destination, name, true);
 }
 
 }  // namespace
