@@ -140,7 +140,7 @@ std::string substitute(std::string text, const std::string& name, const std::str
   for (const auto& [from, to] :
        {std::pair<std::string, std::string>{template_buildpack_url, CONDUIT_BUILDPACK_URL},
         std::pair<std::string, std::string>{"wildfire", name},
-                                 std::pair<std::string, std::string>{"Wildfire", camel}}) {
+        std::pair<std::string, std::string>{"Wildfire", camel}}) {
     for (std::size_t at = text.find(from); at != std::string::npos;
          at = text.find(from, at + to.size())) {
       text.replace(at, from.size(), to);
