@@ -171,7 +171,7 @@ ensure_chroot() { # NAME FROM PACKAGES...
       apt "$@" >"$root/$name.apt.log" 2>&1
   ) || fail "installing the $name chroot's packages failed (see $root/$name.apt.log)"
   echo "$stamp" >"$root/$name.partial/.h24-ready"
-  rm -rf "$root/$name"
+  rm -rf "${root:?}/${name:?}"
   mv "$root/$name.partial" "$root/$name"
 }
 
@@ -273,7 +273,7 @@ for object in "$slug"/bin/* "$slug"/lib/*; do
   ! grep -q 'not found' <<<"$ldd_out" || fail "$rel on the run image: $(grep 'not found' <<<"$ldd_out")"
   # Each library resolves to the slug or to a run-image package (not to a build path).
   while read -r path; do
-    [[ $path == /app/lib/* ]] && continue
+    [[ $(realpath -m "$root/run$path") == "$slug"/lib/* ]] && continue
     in_chroot run dpkg -S "$path" >/dev/null 2>&1 || in_chroot run dpkg -S "$(readlink -f "$root/run$path" | sed "s|^$root/run||")" >/dev/null 2>&1 ||
       fail "$rel loads $path, which no run-image package provides"
   done < <(awk '$3 ~ /^\// { print $3 }' <<<"$ldd_out")
@@ -281,8 +281,8 @@ for object in "$slug"/bin/* "$slug"/lib/*; do
     runpath=$(readelf -d "$object" | sed -n 's/.*(RUNPATH).*\[\(.*\)\]/\1/p')
     [[ $runpath == '$ORIGIN/../lib' ]] || fail "$rel RUNPATH is '$runpath'"
   fi
-  if strings "$object" | grep -q -e /tmp/build_ -e /h24/ -e /src/; then
-    fail "$rel holds a build path: $(strings "$object" | grep -m1 -e /tmp/build_ -e /h24/ -e /src/)"
+  if strings "$object" | grep -q -e /tmp/build_ -e /h24/; then
+    fail "$rel holds a build path: $(strings "$object" | grep -m1 -e /tmp/build_ -e /h24/)"
   fi
 done
 echo "slug: $(du -sh "$slug" | cut -f1); lib/: $(cd "$slug/lib" 2>/dev/null && echo *)"
