@@ -43,7 +43,7 @@ step() { echo "== $(date -u +%H:%M:%S) $*"; }
 timed() { # LABEL COMMAND... : runs it, records "LABEL: N s"
   local label=$1 started=$SECONDS
   shift
-  "$@"
+  "$@" || return # (set -e does not apply inside a function called before ||)
   timings+=("$label: $((SECONDS - started)) s")
 }
 timings=()
