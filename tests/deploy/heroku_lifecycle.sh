@@ -15,9 +15,12 @@
 # Single process (plus the children it starts and stops); bounded by timeouts.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-buildpack=$(cd "$here/../../deploy/heroku/buildpack" && pwd)
 prefix=$(realpath "$1") work=$2 database_url=$3
 rm -rf "$work" && mkdir -p "$work" && work=$(realpath "$work")
+# The buildpack as Heroku fetches it: the packaged tarball (bin/ at its root), unpacked.
+"$here/../../deploy/heroku/package-buildpack.sh" --tarball "$work/buildpack.tgz" >/dev/null
+mkdir "$work/buildpack" && tar -xzf "$work/buildpack.tgz" -C "$work/buildpack"
+buildpack=$work/buildpack
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT

@@ -168,6 +168,10 @@ TEST_F(CreateTest, DefaultTemplateBuildsServesAndRebuildsOnDemand) {
   EXPECT_NE(app_json_text.str().find("\"name\": \"hello_app\""), std::string::npos);
   EXPECT_NE(app_json_text.str().find("\"addons\": [\"heroku-postgresql\"]"), std::string::npos);
   EXPECT_NE(app_json_text.str().find("\"buildpacks\""), std::string::npos);
+  // The buildpack URL is the one the tool was configured with (CONDUIT_BUILDPACK_URL).
+  EXPECT_NE(app_json_text.str().find("{ \"url\": \"" CONDUIT_BUILDPACK_URL "\" }"),
+            std::string::npos)
+      << app_json_text.str();
   std::ifstream slugignore(project / ".slugignore");
   for (std::string line; std::getline(slugignore, line);) {
     if (line.starts_with("#")) continue;

@@ -7,7 +7,9 @@
 // db_and_auth template appears by adding its directory). Dotfiles other than .gitignore
 // are not copied (as Conduit), nor a build/ directory left by building a template in place;
 // config.src.yaml is copied to config.yaml as well. templates/shared (no marker, so not a
-// template) holds the deployment files common to all templates, copied into each project.
+// template) holds the deployment files common to all templates, copied into each project;
+// app.json's buildpack URL is replaced by the one the tool was built with
+// (CONDUIT_BUILDPACK_URL).
 //
 // Where the templates are, in order: $CONDUIT_TEMPLATES_DIR; <tool>/../share/conduit/
 // templates (installed); the source tree's templates/ (the tool run from a build tree).
@@ -131,9 +133,16 @@ std::string camel_case(const std::string& name) {
   return out;
 }
 
+// The buildpack URL the templates' app.json holds; the tool writes the one it was
+// configured with (CMake cache variable CONDUIT_BUILDPACK_URL) in its place.
+constexpr const char* template_buildpack_url =
+    "https://github.com/conduit-cpp/heroku-buildpack-conduit";
+
 std::string substitute(std::string text, const std::string& name, const std::string& camel) {
-  for (const auto& [from, to] : {std::pair<std::string, std::string>{"wildfire", name},
-                                 std::pair<std::string, std::string>{"Wildfire", camel}}) {
+  for (const auto& [from, to] :
+       {std::pair<std::string, std::string>{template_buildpack_url, CONDUIT_BUILDPACK_URL},
+        std::pair<std::string, std::string>{"wildfire", name},
+        std::pair<std::string, std::string>{"Wildfire", camel}}) {
     for (std::size_t at = text.find(from); at != std::string::npos;
          at = text.find(from, at + to.size())) {
       text.replace(at, from.size(), to);

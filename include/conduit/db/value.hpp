@@ -132,10 +132,10 @@ class Value {
   Value(Json v) noexcept : data_(std::move(v)) {}
   Value(Uuid v) noexcept : data_(v) {}
   Value(Decimal v) noexcept : data_(std::move(v)) {}
+  // Built in place from either prvalue: g++ 13 reports a temporary moved into *this and
+  // destroyed as a delete of an unallocated object (-Wfree-nonheap-object, a false positive).
   template <class T>
-  Value(std::optional<T> v) : Value() {
-    if (v) *this = Value(std::move(*v));
-  }
+  Value(std::optional<T> v) : Value(v ? Value(std::move(*v)) : Value()) {}
 
   Type type() const noexcept { return static_cast<Type>(data_.index()); }
   bool is_null() const noexcept { return data_.index() == 0; }
