@@ -112,24 +112,7 @@ bench_cleanup_hook() {
 bench_start_bookkeeping conduit-db-bench
 
 # ---- measurements from /proc ----------------------------------------------------------------
-# "pid ticks" per process of a tree. PostgreSQL's children come and go (autovacuum
-# workers), so its CPU over a run is summed per process (db_cpu_delta), never as the
-# difference of two totals, which goes negative when a busy child exits.
-tree_cpu_table() {
-  local pid stat fields
-  for pid in $(tree_pids "$1"); do
-    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
-    read -r -a fields <<<"${stat##*) }"
-    echo "$pid $((fields[11] + fields[12]))"
-  done
-}
-
-# Ticks used between two tree_cpu_table files: processes that started during the run
-# count in full, those that ended during it are lost (a few ticks at most).
-db_cpu_delta() {
-  awk 'NR == FNR { before[$1] = $2; next }
-    { d += $2 - (($1 in before) ? before[$1] : 0) } END { print d + 0 }' "$1" "$2"
-}
+# tree_cpu_table and tree_cpu_delta (bench/lib/bench_common.sh) sum PostgreSQL's CPU per process.
 
 # ---- the database -------------------------------------------------------------------------
 PG_PID=""
@@ -302,7 +285,7 @@ run_wrk() {
     printf '"duration_s":%d,"wall_s":%s,"clk_tck":%d,"server_cpu_ticks":%d,"wrk_cpu_s":%s,' \
       "$seconds" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')" \
       "$CLK_TCK" $((cpu1 - cpu0)) "${wrk_cpu:-0}"
-    printf '"db_cpu_ticks":%d,' "$(db_cpu_delta "$WORK/pg.before" "$WORK/pg.after")"
+    printf '"db_cpu_ticks":%d,' "$(tree_cpu_delta "$WORK/pg.before" "$WORK/pg.after")"
     printf '"cpu0_busy_ticks":%d,"cpu0_total_ticks":%d,"cpu0_irq_ticks":%d,' \
       $((b0b - b0a)) $((t0b - t0a)) $((i0b - i0a))
     printf '"cpu1_busy_ticks":%d,"cpu1_total_ticks":%d,"cpu1_irq_ticks":%d,' \

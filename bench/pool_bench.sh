@@ -108,19 +108,6 @@ bench_cleanup_hook() {
 }
 bench_start_bookkeeping conduit-pool-bench
 
-# CPU ticks of every process of a tree, per pid (PostgreSQL's backends come and go).
-tree_cpu_table() {
-  local pid stat fields
-  for pid in $(tree_pids "$1"); do
-    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
-    read -r -a fields <<<"${stat##*) }"
-    echo "$pid $((fields[11] + fields[12]))"
-  done
-}
-cpu_delta() {
-  awk 'NR == FNR { before[$1] = $2; next }
-    { d += $2 - (($1 in before) ? before[$1] : 0) } END { print d + 0 }' "$1" "$2"
-}
 # CPU ticks per thread of one process ("tid ticks"): which loop did the work.
 thread_cpu_table() {
   local task stat fields
@@ -217,7 +204,7 @@ run_load() {
   kill -0 "${PID[$name]}" 2>/dev/null || die "$name died; $(tail -n 5 "$WORK/$name.err")"
   printf '{"variant":"%s","loops":%d,"pool":%d,"db":"%s","path":"%s","connections":%d,"loadavg":%s,"server_cpu_ticks":%d,"db_cpu_ticks":%d,"bouncer_cpu_ticks":%d,"busiest_thread_pct":%s,"clk_tck":%d,"wrk":%s}\n' \
     "$name" "${V_LOOPS[$name]}" "${V_POOL[$name]}" "${V_DB[$name]}" "${V_PATH[$name]}" \
-    "$CONNECTIONS" "$load" $((cpu1 - cpu0)) "$(cpu_delta "$WORK/pg.before" "$WORK/pg.after")" \
+    "$CONNECTIONS" "$load" $((cpu1 - cpu0)) "$(tree_cpu_delta "$WORK/pg.before" "$WORK/pg.after")" \
     $((b1 - b0)) "$(busiest_thread_share "$WORK/threads.before" "$WORK/threads.after")" \
     "$CLK_TCK" "$result" >>"$OUT"
   python3 - "$OUT" <<'EOF' >&2

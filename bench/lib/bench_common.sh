@@ -95,6 +95,25 @@ tree_cpu_ticks() {
   echo "$total"
 }
 
+# "pid ticks" per process of a tree. PostgreSQL's children come and go (backends,
+# autovacuum workers), so its CPU over a run is summed per process (tree_cpu_delta), never
+# as the difference of two totals, which goes negative when a busy child exits.
+tree_cpu_table() {
+  local pid stat fields
+  for pid in $(tree_pids "$1"); do
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+    read -r -a fields <<<"${stat##*) }"
+    echo "$pid $((fields[11] + fields[12]))"
+  done
+}
+
+# Ticks used between two tree_cpu_table files: processes that started during the run
+# count in full, those that ended during it are lost (a few ticks at most).
+tree_cpu_delta() {
+  awk 'NR == FNR { before[$1] = $2; next }
+    { d += $2 - (($1 in before) ? before[$1] : 0) } END { print d + 0 }' "$1" "$2"
+}
+
 # "busy total irq" clock ticks of one core since boot: busy = user..steal less idle and
 # iowait; irq = irq + softirq (loopback networking largely runs as softirq, which the
 # kernel may not charge to the server or wrk process).
