@@ -15,11 +15,15 @@
 #include "app/db_command.hpp"
 #include "conduit/app/application_channel.hpp"
 #include "conduit/app/application_options.hpp"
+#include "conduit/auth/auth_redirect_controller.hpp"
 #include "conduit/config/configuration.hpp"
 #include "conduit/http/router.hpp"
 #include "core/internal/current_loop.hpp"
 
 namespace conduit::app::detail {
+
+// The page title is the one value written into HTML; auth escapes its login form alike.
+using conduit::auth::html_escape;
 
 namespace {
 
@@ -63,29 +67,6 @@ std::string script_safe(const std::string& text) {
       out += "\\u003c";
     } else {
       out += c;
-    }
-  }
-  return out;
-}
-
-std::string html_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
     }
   }
   return out;

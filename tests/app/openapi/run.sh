@@ -27,6 +27,11 @@ printf 'database: sqlite:%s/accounts/accounts.db\nauth:\n  password_token_lifeti
     --license-name MIT >"$work/heroes.json" &&
   timeout 30 "$heroes" document --openapi-version 3.1 >"$work/heroes-3.1.json" &&
   timeout 30 "$heroes" document client -o "$work/heroes.html" >/dev/null)
+# The title is the one value the page writes into HTML: it must arrive escaped.
+(cd "$work/heroes" &&
+  timeout 30 "$heroes" document client --title 'Heroes <b>&"' -o "$work/escaped.html" >/dev/null)
+grep -qF '<title>Heroes &lt;b&gt;&amp;&quot;</title>' "$work/escaped.html" ||
+  { echo "FAIL: document client did not escape the title: $(grep -m1 -o '<title>.*</title>' "$work/escaped.html")"; exit 1; }
 (cd "$work/accounts" &&
   timeout 30 "$accounts" document -c config.yaml >"$work/accounts.json" &&
   timeout 30 "$accounts" document --openapi-version 3.1 >"$work/accounts-3.1.json")
