@@ -23,7 +23,10 @@ std::int64_t signed_in_user(const conduit::Request& request) {
 RegisterController::RegisterController(std::shared_ptr<conduit::db::Database> database,
                                        std::shared_ptr<conduit::auth::AuthServer> auth)
     : database_(std::move(database)), auth_(std::move(auth)) {
-  post<&RegisterController::create>();
+  post<&RegisterController::create>()
+      .summary("Register a user; answers with an access token for them")
+      .request_example(
+          R"({"username": "bob@example.com", "password": "correct horse", "display_name": "Bob"})");
 }
 
 conduit::Task<conduit::Response> RegisterController::create(
@@ -65,7 +68,7 @@ conduit::Task<conduit::Response> RegisterController::create(
 
 MeController::MeController(std::shared_ptr<conduit::db::Database> database)
     : database_(std::move(database)) {
-  get<&MeController::show>();
+  get<&MeController::show>().summary("The signed-in user");
 }
 
 conduit::Task<conduit::Response> MeController::show(conduit::Request& request) {
@@ -79,9 +82,11 @@ conduit::Task<conduit::Response> MeController::show(conduit::Request& request) {
 UserController::UserController(std::shared_ptr<conduit::db::Database> database,
                                std::shared_ptr<conduit::auth::AuthServer> auth)
     : database_(std::move(database)), auth_(std::move(auth)) {
-  get<&UserController::show>();
-  put<&UserController::update>();
-  del<&UserController::remove>();
+  get<&UserController::show>().summary("A user").parameter_example("id", "1");
+  put<&UserController::update>()
+      .summary("Change your own profile")
+      .request_example(R"({"display_name": "Bobby"})");
+  del<&UserController::remove>().summary("Delete your own account and its tokens").returns<void>();
 }
 
 conduit::Task<conduit::Response> UserController::show(conduit::Path<"id", std::int64_t> id) {

@@ -3,14 +3,15 @@
 
 #include <boost/core/demangle.hpp>
 #include <boost/json/array.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
 #include <algorithm>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <typeinfo>
 
+#include "app/openapi_examples.hpp"
 #include "conduit/auth/auth_controller.hpp"
 #include "conduit/auth/auth_redirect_controller.hpp"
 #include "conduit/auth/authorizer.hpp"
@@ -109,21 +110,8 @@ struct Builder {
     }
     if (s.read_only) out["readOnly"] = true;
     if (!s.description.empty()) out["description"] = s.description;
-    if (!s.example.empty()) out["example"] = example(s);
+    if (!s.example.empty()) out["example"] = example_value(s.example, s);
     return out;
-  }
-
-  // An example written as text, as a value of the schema's type (text when it does not
-  // parse as one: the document stays valid, the mistake visible).
-  static json::value example(const ApiSchema& s) {
-    using K = ApiSchema::Kind;
-    if (s.kind == K::integer || s.kind == K::number || s.kind == K::boolean || s.kind == K::array ||
-        s.kind == K::object || s.kind == K::any) {
-      boost::system::error_code ec;
-      json::value parsed = json::parse(s.example, ec);
-      if (!ec) return parsed;
-    }
-    return json::value(s.example);
   }
 
   static json::object error_response(const char* description) {
@@ -203,23 +191,40 @@ struct Builder {
       parameters.emplace_back(json::object{
           {"name", name}, {"in", "path"}, {"required", true}, {"schema", {{"type", "string"}}}});
     }
+    const std::string label =
+        op.method + " " + path.path + (op.name.empty() ? "" : " (" + op.name + ")");
+    add_parameter_examples(op, components, label, parameters);
     if (!parameters.empty()) out["parameters"] = std::move(parameters);
+    if (!op.request_example.empty() && !op.has_body) {
+      throw std::runtime_error(label +
+                               ": request_example is given, but the operation binds no body");
+    }
     if (op.has_body) {
+      const json::value example = checked_body_example(op.request_example, op.body_schema, true,
+                                                       components, label, "request_example");
       json::object content;
       for (const auto& type : op.body_content_types) {
         content[type] = json::object{{"schema", schema(op.body_schema)}};
+        if (!example.is_null()) content[type].as_object()["example"] = example;
       }
       out["requestBody"] = json::object{{"required", op.body_required}, {"content", content}};
     }
     json::object responses;
     json::object success{{"description", "Success"}};
+    if (!op.response_example.empty() && op.success_status == 204) {
+      throw std::runtime_error(
+          label + ": response_example is given, but the operation answers 204 (no body)");
+    }
     if (op.success_status != 204) {
+      const json::value example =
+          checked_body_example(op.response_example, op.response_schema, op.has_response_schema,
+                               components, label, "response_example");
+      json::object media{{"schema", op.has_response_schema ? schema(op.response_schema)
+                                                           : json::value(json::object{})}};
+      if (!example.is_null()) media["example"] = example;
       json::object content;
-      const json::value body_schema =
-          op.has_response_schema ? schema(op.response_schema) : json::object{};
-      if (op.response_content_types.empty())
-        content["application/json"] = {{"schema", body_schema}};
-      for (const auto& type : op.response_content_types) content[type] = {{"schema", body_schema}};
+      if (op.response_content_types.empty()) content["application/json"] = media;
+      for (const auto& type : op.response_content_types) content[type] = media;
       success["content"] = std::move(content);
     }
     responses[std::to_string(op.success_status)] = std::move(success);

@@ -108,7 +108,8 @@ run_packages=(libpq5 postgresql-client-16 libstdc++6 libgcc-s1 libssl3t64 libyam
   libsodium23 libev4t64 libevent-2.1-7t64)
 # The dev chroot adds what conduit's own build and tests need (the templates' Aptfile, plus
 # GoogleTest, PostgreSQL 16 and Python for the tests).
-aptfile_packages() { grep -v -e '^#' -e '^[[:space:]]*$' "$src/templates/db/Aptfile"; }
+aptfile=$src/templates/shared/Aptfile # every template's (conduit create copies it)
+aptfile_packages() { grep -v -e '^#' -e '^[[:space:]]*$' "$aptfile"; }
 dev_extra=(libgtest-dev libgmock-dev postgresql-16 python3-yaml)
 
 keyring=/usr/share/keyrings/ubuntu-archive-keyring.gpg
@@ -180,8 +181,10 @@ mkdir -p "$root/work"
 timed "debootstrap noble (minbase)" ensure_base
 timed "build chroot (heroku-24-build packages)" ensure_chroot build base "${build_packages[@]}"
 timed "run chroot (heroku-24 runtime packages)" ensure_chroot run base "${run_packages[@]}"
-mapfile -t aptfile < <(aptfile_packages)
-timed "dev chroot (+ Aptfile, GoogleTest, PostgreSQL 16)" ensure_chroot dev build "${aptfile[@]}" "${dev_extra[@]}"
+[[ -f $aptfile ]] || fail "$aptfile is missing"
+mapfile -t aptfile_list < <(aptfile_packages)
+((${#aptfile_list[@]} > 0)) || fail "$aptfile lists no package"
+timed "dev chroot (+ Aptfile, GoogleTest, PostgreSQL 16)" ensure_chroot dev build "${aptfile_list[@]}" "${dev_extra[@]}"
 in_chroot dev sh -c 'g++ --version | head -n1; cmake --version | head -n1; dpkg-query -W -f "boost \${Version}\n" libboost1.83-dev'
 
 # ---- 1. conduit with g++ 13 / Boost 1.83 (-Werror), its tests ----------------------------

@@ -93,12 +93,12 @@ TEST(DerivedSchema, PrimaryKeys) {
                                    .type = ColumnType::big_integer,
                                    .primary_key = true,
                                    .autoincrement = true}));
-  const SchemaColumn& profile_id = column(orm::entity_of<Profile>().table(), "id");
+  const SchemaColumn profile_id = column(orm::entity_of<Profile>().table(), "id");
   EXPECT_TRUE(profile_id.primary_key);
   EXPECT_TRUE(profile_id.autoincrement);
   EXPECT_EQ(profile_id.type, ColumnType::integer);
   // UUID and text keys do not autoincrement.
-  const SchemaColumn& user_id = column(orm::entity_of<User>().table(), "id");
+  const SchemaColumn user_id = column(orm::entity_of<User>().table(), "id");
   EXPECT_TRUE(user_id.primary_key);
   EXPECT_FALSE(user_id.autoincrement);
   EXPECT_EQ(user_id.default_value, "gen_random_uuid()");
@@ -133,7 +133,7 @@ TEST(DerivedSchema, BelongsToAddsAnIndexedForeignKeyColumn) {
   // Optional relationships nullify by default; a custom name replaces <member>_<key>.
   EXPECT_EQ(column(hero, "rival_id").relationship, (ForeignKey{"team", "id", DeleteRule::nullify}));
   // The key type follows the related primary key (a UUID here).
-  const SchemaColumn& created_by = column(hero, "created_by_id");
+  const SchemaColumn created_by = column(hero, "created_by_id");
   EXPECT_EQ(created_by.type, ColumnType::uuid);
   EXPECT_EQ(created_by.relationship, (ForeignKey{"users", "id", DeleteRule::set_default}));
   EXPECT_EQ(created_by.default_value, "'00000000-0000-0000-0000-000000000000'");
@@ -153,7 +153,7 @@ TEST(DerivedSchema, RequiredBelongsToIsNotNullAndRestrictsByDefault) {
 }
 
 TEST(DerivedSchema, ForeignKeyIsUniqueWhenTheInverseIsHasOne) {
-  const SchemaColumn& user_id = column(orm::entity_of<Profile>().table(), "user_id");
+  const SchemaColumn user_id = column(orm::entity_of<Profile>().table(), "user_id");
   EXPECT_TRUE(user_id.unique);
   EXPECT_TRUE(user_id.indexed);
   EXPECT_EQ(user_id.type, ColumnType::uuid);

@@ -1,6 +1,6 @@
 // What a controller tells the OpenAPI document about itself, without serving: operations
-// (method, path variables, parameters with their types, request body, scopes, summary)
-// and the schemas of the types they bind. The document builder (src/app/openapi_*) walks
+// (method, path variables, parameters with their types, request body, scopes, summary,
+// examples) and the schemas of the types they bind. The document builder (src/app/openapi_*) walks
 // the channel's controller tree and turns these plain values into OpenAPI JSON, so this
 // header stays light (no Boost.JSON).
 //
@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <boost/describe.hpp>
@@ -76,6 +77,14 @@ struct ApiOperation {
   std::vector<std::string> response_content_types;
   std::vector<std::string> scopes;
   ApiComponents components;
+  // Examples for the document (empty: none): the request body's and the 2xx answer's as
+  // JSON text, and (parameter name, value) pairs whose value is text written with the
+  // parameter's type ("42" is the number 42 for an integer; path variables included). The
+  // document builder checks each against its schema and names the operation when one does
+  // not fit.
+  std::string request_example;
+  std::string response_example;
+  std::vector<std::pair<std::string, std::string>> parameter_examples;
 };
 
 namespace http::detail {

@@ -294,13 +294,39 @@ class ResourceController : public Controller {
       controller_->operations_[index_].api.description = std::move(text);
       return *this;
     }
-    // What a successful answer carries, for the document: .returns<std::vector<Hero>>().
+    // Examples for the document, one line each; `document` checks them against the
+    // operation's schemas and names the operation when one does not fit:
+    //   post<&C::create>().request_example(R"({"name": "Mr. Incredible"})")
+    //                     .response_example(R"({"id": 1, "name": "Mr. Incredible"})")
+    //   get<&C::find>().parameter_example("id", "1");
+    // Bodies are JSON text; a parameter's value is text written with its type ("1" is the
+    // number 1 for an integer).
+    OperationHandle& request_example(std::string json) {
+      controller_->operations_[index_].api.request_example = std::move(json);
+      return *this;
+    }
+    OperationHandle& response_example(std::string json) {
+      controller_->operations_[index_].api.response_example = std::move(json);
+      return *this;
+    }
+    OperationHandle& parameter_example(std::string name, std::string value) {
+      controller_->operations_[index_].api.parameter_examples.emplace_back(std::move(name),
+                                                                           std::move(value));
+      return *this;
+    }
+    // What a successful answer carries, for the document: .returns<std::vector<Hero>>();
+    // .returns<void>() is 204 No Content.
     template <class T>
-    OperationHandle& returns(int status = 200) {
+    OperationHandle& returns(int status = std::is_void_v<T> ? 204 : 200) {
       auto& api = controller_->operations_[index_].api;
       api.success_status = status;
-      api.response_schema = api_schema<T>(api.components);
-      api.has_response_schema = true;
+      if constexpr (std::is_void_v<T>) {
+        api.response_schema = ApiSchema{};
+        api.has_response_schema = false;
+      } else {
+        api.response_schema = api_schema<T>(api.components);
+        api.has_response_schema = true;
+      }
       return *this;
     }
 

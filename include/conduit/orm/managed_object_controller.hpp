@@ -230,7 +230,9 @@ class ManagedObjectController : public Controller {
     remove.method = "DELETE";
     remove.summary = "Delete a " + entity_of<T>().name();
     remove.success_status = 204;
-    return {list, create, find, update, remove};
+    std::vector<ApiOperation> operations{list, create, find, update, remove};
+    for (ApiOperation& op : operations) document_operation(op);
+    return operations;
   }
 
   Task<Outcome> handle(Request& request) override {
@@ -252,7 +254,12 @@ class ManagedObjectController : public Controller {
   }
 
  protected:
-  // ---- hooks (Conduit's will*/did*) ------------------------------------------------------
+  // ---- hooks (Conduit's will*/did* and documentOperation*) --------------------------------
+  // What the OpenAPI document says of one of the five operations: GET and POST without
+  // path variables (list, create), GET, PUT and DELETE with the id variable. Override to
+  // set a summary, description or examples, one line each:
+  //   if (op.method == "POST") op.request_example = R"({"name": "Mr. Incredible"})";
+  virtual void document_operation(ApiOperation& /*op*/) const {}
   // Restricts every query this controller runs for reading, updating and deleting (e.g.
   // to the rows of the authenticated owner). Rows outside the scope are 404.
   virtual void scope(Query<T>& /*query*/, Request& /*request*/) {}

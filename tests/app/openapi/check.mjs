@@ -109,10 +109,22 @@ assert.ok(accounts.paths['/me'].get.responses['401']);
 assert.deepEqual(Object.keys(accounts.paths['/users/{id}']).sort(), ['delete', 'get', 'put']);
 for (const op of Object.values(accounts.paths['/users/{id}'])) {
   assert.deepEqual(op.security, [{oauth2: []}]);
-  assert.deepEqual(op.parameters[0], {name: 'id', in: 'path', required: true,
-                                      schema: {type: 'integer', format: 'int64'}});
+  const {example: _, ...id} = op.parameters[0];  // GET has an example (below)
+  assert.deepEqual(id, {name: 'id', in: 'path', required: true, schema: {type: 'integer', format: 'int64'}});
   for (const status of ['401', '403', '404', '405']) assert.ok(op.responses[status], status);
 }
+// Summaries and examples written next to the operations (examples/accounts/user_controllers.cpp).
+const register = accounts.paths['/register'].post;
+assert.equal(register.summary, 'Register a user; answers with an access token for them');
+assert.deepEqual(register.requestBody.content['application/json'].example,
+                 {username: 'bob@example.com', password: 'correct horse', display_name: 'Bob'});
+assert.equal(accounts.paths['/users/{id}'].get.parameters[0].example, 1);
+assert.deepEqual(accounts.paths['/users/{id}'].put.requestBody.content['application/json'].example,
+                 {display_name: 'Bobby'});
+assert.equal(accounts.paths['/users/{id}'].delete.responses['204'].content, undefined);
+const accounts31 = load('accounts-3.1.json');
+assert.deepEqual(accounts31.paths['/register'].post.requestBody.content['application/json'].example,
+                 register.requestBody.content['application/json'].example);
 // The body a described struct binds becomes a component with its members.
 const registration = accounts.paths['/register'].post.requestBody.content['application/json'].schema;
 const registrationName = registration.$ref.split('/').pop();
