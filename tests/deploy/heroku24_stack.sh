@@ -107,10 +107,11 @@ run_packages=(libpq5 postgresql-client-16 libstdc++6 libgcc-s1 libssl3t64 libyam
   zlib1g libzstd1 libicu74 libcurl4t64 libxml2 libsqlite3-0 curl ca-certificates bash
   libsodium23 libev4t64 libevent-2.1-7t64)
 # The dev chroot adds what conduit's own build and tests need (the templates' Aptfile, plus
-# GoogleTest, PostgreSQL 16 and Python for the tests).
+# GoogleTest, PostgreSQL 16, Python, and Node.js with npm for the tests that use npm packages:
+# the OpenAPI validator, the OAuth client flows, and the tool's tests that depend on them).
 aptfile=$src/templates/shared/Aptfile # every template's (conduit create copies it)
 aptfile_packages() { grep -v -e '^#' -e '^[[:space:]]*$' "$aptfile"; }
-dev_extra=(libgtest-dev libgmock-dev postgresql-16 python3-yaml)
+dev_extra=(libgtest-dev libgmock-dev postgresql-16 python3-yaml nodejs npm)
 
 keyring=/usr/share/keyrings/ubuntu-archive-keyring.gpg
 ensure_keyring() {
