@@ -15,8 +15,10 @@
 # archive key) and reused: CONDUIT_HEROKU24_ROOT, else /work/cache/heroku24, else
 # ~/.cache/conduit-heroku24. Needs root (chroot, mount) and the network the first time.
 # Usage: heroku24_stack.sh [SOURCE_DIR]   (default: this checkout)
-# Environment: CONDUIT_HEROKU24_TESTS=0 skips conduit's own tests in the dev chroot (build only);
-#   CONDUIT_HEROKU24_CTEST_ARGS (default: -E ^deploy\.) selects them; CONDUIT_HEROKU24_JOBS (default 2).
+# Environment: CONDUIT_HEROKU24_TESTS=0 skips conduit's own tests in the dev chroot (build
+#   only); CONDUIT_HEROKU24_CA_BUNDLE (default $SSL_CERT_FILE, else the system bundle) is what
+#   npm in the dev chroot trusts; CONDUIT_HEROKU24_CTEST_ARGS (default: -E ^deploy\.) selects
+#   the tests; CONDUIT_HEROKU24_JOBS (default 2).
 # Single process plus the children it starts; every mount it makes is undone on exit.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,6 +34,7 @@ mkdir -p "$root" && root=$(realpath "$root")
 mirror=${CONDUIT_HEROKU24_MIRROR:-http://archive.ubuntu.com/ubuntu}
 jobs=${CONDUIT_HEROKU24_JOBS:-2}
 pg_port=${CONDUIT_HEROKU24_PG_PORT:-54391}
+host_ca_bundle=${CONDUIT_HEROKU24_CA_BUNDLE:-${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}}
 # Ubuntu Archive Automatic Signing Key (2018): noble's Release is signed with it.
 ubuntu_key_fpr=F6ECB3762474EDA9D21B7022871920D1991BC93C
 
@@ -83,6 +86,9 @@ enter() { # NAME
   bind /dev "$r/dev"
   bind /sys "$r/sys"
   cp -L /etc/resolv.conf "$r/etc/resolv.conf" 2>/dev/null || true
+  # The host's trusted certificates (a TLS-intercepting proxy's CA among them, where there
+  # is one), for npm inside the chroot: Node.js reads them from NODE_EXTRA_CA_CERTS.
+  cp -L "$host_ca_bundle" "$r/etc/ssl/h24-host-ca.crt" 2>/dev/null || true
   bind "$src" "$r/src"
   bind "$root/work" "$r/h24"
 }
@@ -192,7 +198,8 @@ in_chroot dev sh -c 'g++ --version | head -n1; cmake --version | head -n1; dpkg-
 step "conduit: configure and build in the dev chroot (Release, -DCONDUIT_WERROR=ON, -j$jobs)"
 enter dev
 mkdir -p "$root/work/ccache"
-dev_env=(CCACHE_DIR=/h24/ccache CCACHE_BASEDIR=/src CCACHE_NOHASHDIR=true CCACHE_MAXSIZE=2G)
+dev_env=(CCACHE_DIR=/h24/ccache CCACHE_BASEDIR=/src CCACHE_NOHASHDIR=true CCACHE_MAXSIZE=2G
+  NODE_EXTRA_CA_CERTS=/etc/ssl/h24-host-ca.crt)
 timed "conduit configure (dev)" in_chroot dev env "${dev_env[@]}" cmake -S /src -B /h24/conduit-build -G Ninja \
   -DCMAKE_BUILD_TYPE=Release -DCONDUIT_WERROR=ON -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
   -DCONDUIT_PG_TEST_PORT="$pg_port" >"$root/work/conduit-configure.log" 2>&1 ||
