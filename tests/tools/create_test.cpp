@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -426,6 +427,28 @@ TEST_F(CreateTest, ServeWatchRebuildsAndRestartsOnChanges) {
   watcher.send_signal(SIGTERM);
   EXPECT_EQ(watcher.wait_exit(30s), 0) << watcher.stderr_text() << watcher.stdout_text();
   EXPECT_THROW(http_request(port, "GET", "/example"), std::runtime_error);  // nothing left
+}
+
+// The db_and_auth template's account code is the accounts example's with the namespace
+// renamed (all but each file's first comment line): the example is what this repository
+// tests in depth (examples.accounts_tests, app.openapi_documents), so the copy a new
+// project gets must not drift from it.
+TEST(TemplateSources, DbAndAuthAccountCodeIsTheAccountsExample) {
+  const fs::path source = CONDUIT_SOURCE_DIR;
+  auto body = [](const fs::path& file) {
+    std::ifstream in(file);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string s = text.str();
+    EXPECT_FALSE(s.empty()) << file;
+    return s.substr(std::min(s.size(), s.find('\n') + 1));
+  };
+  for (const char* file : {"user.hpp", "user_controllers.hpp", "user_controllers.cpp"}) {
+    std::string example = body(source / "examples" / "accounts" / file);
+    example = std::regex_replace(example, std::regex("\\baccounts\\b"), "wildfire");
+    EXPECT_EQ(body(source / "templates" / "db_and_auth" / "src" / file), example)
+        << file << ": change examples/accounts/" << file << " and the template together";
+  }
 }
 
 }  // namespace
