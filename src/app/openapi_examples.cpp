@@ -2,6 +2,7 @@
 #include "app/openapi_examples.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
@@ -29,15 +30,6 @@ std::string shown(const json::value& value) {
   return text;
 }
 
-std::string joined(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& name : names) {
-    if (!out.empty()) out += ", ";
-    out += name;
-  }
-  return out;
-}
-
 // Deeper than any example anyone writes; stops a self-referencing schema.
 constexpr int kMaxDepth = 64;
 
@@ -60,7 +52,7 @@ std::string misfit(const json::value& value, const ApiSchema& schema,
           std::find(schema.enum_values.begin(), schema.enum_values.end(),
                     std::string_view(value.get_string())) == schema.enum_values.end()) {
         return fmt::format("{}: {} is not one of {}", where, shown(value),
-                           joined(schema.enum_values));
+                           fmt::join(schema.enum_values, ", "));
       }
       return {};
     case K::integer: {
@@ -101,7 +93,7 @@ std::string misfit(const json::value& value, const ApiSchema& schema,
                                std::string_view(key));
         if (named == schema.property_names.end()) {
           return fmt::format("{}: has no property \"{}\" (it has: {})", where,
-                             std::string_view(key), joined(schema.property_names));
+                             std::string_view(key), fmt::join(schema.property_names, ", "));
         }
         const auto index = static_cast<std::size_t>(named - schema.property_names.begin());
         std::string found = misfit(member, schema.properties[index], components,
@@ -166,18 +158,17 @@ void add_parameter_examples(const ApiOperation& op, const ApiComponents& compone
   for (const auto& [name, text] : op.parameter_examples) {
     const std::string where = fmt::format("parameter_example(\"{}\")", name);
     json::object* target = nullptr;
-    std::string names;
+    std::vector<std::string_view> names;
     for (json::value& p : parameters) {
       json::object& object = p.as_object();
-      const std::string_view parameter_name = object["name"].as_string();
-      if (!names.empty()) names += ", ";
-      names += parameter_name;
-      if (!target && parameter_name == name) target = &object;
+      names.push_back(object["name"].as_string());
+      if (!target && names.back() == name) target = &object;
     }
     if (!target) {
-      throw std::runtime_error(fmt::format("{}: {} names no parameter of the operation ({})", label,
-                                           where,
-                                           names.empty() ? "it has none" : "it has: " + names));
+      throw std::runtime_error(
+          fmt::format("{}: {} names no parameter of the operation ({})", label, where,
+                      names.empty() ? std::string("it has none")
+                                    : fmt::format("it has: {}", fmt::join(names, ", "))));
     }
     ApiSchema type;  // a path variable the operation does not bind: a string
     type.kind = ApiSchema::Kind::string;
